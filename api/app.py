@@ -1,0 +1,168 @@
+"""The Kohtaamo HTTP API: ``api.app:app`` (uvicorn), or :func:`create_app` for tests.
+
+Organisers call it with ``Authorization: Bearer kht_...``; participants with the signed link
+token their e-mail carries. Everything an organiser sees is scoped to the events they run.
+
+Example:
+    >>> from api.settings import Settings
+    >>> create_app(Settings(database_url="sqlite://")).title
+    'Kohtaamo'
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.jobs import JobRunner
+from api.routes import ROUTERS
+from api.security import LinkSigner
+from api.settings import Settings, get_settings
+from api.workflows_api import ConflictError, NotFoundError
+from matcher.embed import TextEncoder
+from models.db import make_engine
+
+DESCRIPTION = """
+Matchmaking for cross-sector networking events in Finnish social and health care.
+
+**Organisers** authenticate with an API token: `Authorization: Bearer kht_...`
+(the first one comes from `kohtaamo organiser create --admin`). They see and change only the
+events they run, and the people registered at them. Admins manage organisers.
+
+**Participants** use the personal link token their e-mail carries, as a bearer token or as
+`?token=`: it opens their own suggestions, table seats and feedback form, nothing else.
+
+Long work (computing suggestions, table plans) runs as a background job: the call answers
+`202` with a job; poll `GET /jobs/{id}` for status and progress.
+"""
+
+TAGS = [
+    {"name": "health", "description": "Liveness."},
+    {"name": "organisers", "description": "Organiser accounts and API tokens (admin)."},
+    {"name": "events", "description": "Events and who organises them."},
+    {"name": "organisations", "description": "Organisations taking part."},
+    {"name": "people", "description": "Participants (personal data: scoped to your events)."},
+    {"name": "registrations", "description": "Registrations, import, and the event day: walk-ins, check-in."},
+    {"name": "suggestions", "description": "Suggested partners with reasons."},
+    {"name": "feedback", "description": "Did people meet, was it useful, did they agree on cooperation."},
+    {"name": "table plans", "description": "Workshop seating over several rounds."},
+    {"name": "jobs", "description": "Background jobs: status and progress."},
+    {"name": "participant", "description": "A participant's own view, through their link token."},
+]
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or ".".join(str(p) for p in loc)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for error in exc.errors():
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        field = _field(tuple(error.get("loc", ())))
+        errors.append(
+            {
+                "loc": list(error.get("loc", ())),
+                "field": field,
+                "msg": f"{field}: {message}",
+                "type": error["type"],
+            }
+        )
+    return JSONResponse(status_code=422, content=jsonable_encoder({"detail": errors}))
+
+
+async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(status_code=status.HTTP_404_NOT_FOUND, content={"detail": str(exc)})
+
+
+async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(exc)})
+
+
+async def _integrity(_request: Request, _exc: Exception) -> JSONResponse:
+    detail = "the change conflicts with existing data (a duplicate key or a missing reference)"
+    return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": detail})
+
+
+async def _data_error(_request: Request, _exc: Exception) -> JSONResponse:
+    detail = [
+        {
+            "loc": [],
+            "field": "",
+            "msg": "a value cannot be stored (out of range or invalid characters)",
+            "type": "value_error",
+        }
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
+async def _overflow(_request: Request, _exc: Exception) -> JSONResponse:
+    detail = [
+        {
+            "loc": [],
+            "field": "",
+            "msg": "a number is too large (ids are at most 2147483647)",
+            "type": "value_error",
+        }
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
+def create_app(
+    settings: Settings | None = None, *, job_workers: int = 2, encoder: TextEncoder | None = None
+) -> FastAPI:
+    """Build the app; the engine is made at start-up from ``settings.database_url``.
+
+    The database must already be at the newest migration (``kohtaamo db upgrade``, or
+    ``kohtaamo serve``, which upgrades first). ``encoder`` replaces the embedding model
+    (tests pass ``matcher.HashingEmbedder()``); by default ``settings.model`` is loaded the
+    first time a job needs it.
+    """
+    config = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(config.database_url, pool_recycle=1800)
+        app.state.engine = engine
+        app.state.settings = config
+        app.state.encoder = encoder
+        app.state.encoder_lock = threading.Lock()
+        app.state.jobs = JobRunner(engine, max_workers=job_workers)
+        app.state.link_signer = LinkSigner(
+            config.secret_key, max_age_seconds=config.link_token_days * 24 * 3600
+        )
+        try:
+            yield
+        finally:
+            app.state.jobs.shutdown()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Kohtaamo",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(ConflictError, _conflict)
+    app.add_exception_handler(sa.exc.IntegrityError, _integrity)
+    app.add_exception_handler(sa.exc.DataError, _data_error)
+    app.add_exception_handler(OverflowError, _overflow)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,114 @@
+"""Background jobs: long work (suggestions, table plans) runs off the request path.
+
+A job is a row in the ``job`` table (status, progress 0..1, message, result) so any
+worker process can answer ``GET /jobs/{id}``; the work itself runs in a thread pool of the
+process that accepted it. The work function gets its own database session and a
+``report(progress, message)`` callback that commits progress at once, so readers see it
+while the job runs. Reads never wait for a job: they use their own sessions.
+
+Example (in a route)::
+
+    job = runner.submit(kind="suggestions", event_id=3, organiser_id=1, work=compute)
+    return job  # 202, then poll GET /jobs/{job.id}
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from models.results import Job
+
+log = logging.getLogger(__name__)
+
+
+class Report(Protocol):
+    """Progress callback handed to a job's work function."""
+
+    def __call__(self, progress: float, message: str = "") -> None: ...
+
+
+Work = Callable[[Session, Report], dict[str, Any]]
+
+
+class JobRunner:
+    """Runs work functions in threads and records their state in the ``job`` table."""
+
+    def __init__(self, engine: sa.Engine, *, max_workers: int = 2, paused: bool = False) -> None:
+        self.engine = engine
+        self.paused = paused  # record jobs but leave them queued (fuzzing the API, dry runs)
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="kohtaamo-job")
+        self._futures: dict[int, Future[None]] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, *, kind: str, event_id: int | None, organiser_id: int | None, work: Work) -> Job:
+        """Record a queued job and start ``work`` in the background; returns the job row."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            job = Job(kind=kind, event_id=event_id, organiser_id=organiser_id)
+            session.add(job)
+            session.commit()
+            session.refresh(job)
+        assert job.id is not None
+        if self.paused:
+            return job
+        future = self._executor.submit(self._run, job.id, work)
+        with self._lock:
+            self._futures[job.id] = future
+        job_id = job.id
+        future.add_done_callback(lambda _future: self._forget(job_id))
+        return job
+
+    def wait(self, job_id: int, timeout: float | None = None) -> None:
+        """Block until the job finishes in this process (for tests and the CLI)."""
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is not None:
+            future.result(timeout=timeout)
+
+    def shutdown(self) -> None:
+        """Let running jobs finish and stop the pool."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _forget(self, job_id: int) -> None:
+        with self._lock:
+            self._futures.pop(job_id, None)
+
+    def _update(self, job_id: int, **values: Any) -> None:
+        with Session(self.engine) as session:
+            job = session.get(Job, job_id)
+            if job is None:  # event deleted meanwhile
+                return
+            for name, value in values.items():
+                setattr(job, name, value)
+            session.add(job)
+            session.commit()
+
+    def _run(self, job_id: int, work: Work) -> None:
+        self._update(job_id, status="running", started_at=datetime.now(UTC), progress=0.0)
+
+        def report(progress: float, message: str = "") -> None:
+            self._update(job_id, progress=min(max(progress, 0.0), 1.0), message=message[:2000])
+
+        try:
+            with Session(self.engine) as session:
+                result = work(session, report)
+        except Exception as exc:  # the job's failure is its result, not the server's
+            log.exception("job %s failed", job_id)
+            message = f"{type(exc).__name__}: {exc}"[:2000]
+            self._update(job_id, status="failed", message=message, finished_at=datetime.now(UTC))
+            return
+        self._update(
+            job_id,
+            status="succeeded",
+            progress=1.0,
+            result=result,
+            message="done",
+            finished_at=datetime.now(UTC),
+        )

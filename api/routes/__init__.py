@@ -1,0 +1,35 @@
+"""One router per resource; :data:`ROUTERS` is what ``api.app`` mounts, in document order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import (
+    events,
+    feedback,
+    health,
+    imports,
+    jobs,
+    organisations,
+    organisers,
+    participant,
+    people,
+    registrations,
+    suggestions,
+    table_plans,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    organisers.router,
+    events.router,
+    organisations.router,
+    people.router,
+    registrations.router,
+    imports.router,
+    suggestions.router,
+    feedback.router,
+    table_plans.router,
+    jobs.router,
+    participant.router,
+)

@@ -1,0 +1,73 @@
+"""A participant's own view, opened by the signed link token their e-mail carries:
+their suggestions, their table seats, their feedback. Nothing else."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+
+from api import workflows_api as wf
+from api.deps import ParticipantDep, SessionDep, participant_token, resolve_participant
+from api.routes.common import UNAUTHORISED
+from api.schemas import MyTables, SuggestionList
+from api.security import LinkSigner
+from models.results import Feedback, FeedbackCreate, FeedbackPublic
+
+router = APIRouter(prefix="/me", tags=["participant"], responses=UNAUTHORISED)
+
+
+def _ids(participant: ParticipantDep) -> tuple[int, int]:
+    return participant.event_id, participant.person_id
+
+
+def _suggestions_json(engine: sa.Engine, signer: LinkSigner, token: str, language: str | None) -> bytes:
+    with Session(engine) as session:
+        participant = resolve_participant(session, signer, token)
+        found = wf.suggestion_list(
+            session=session,
+            event_id=participant.event_id,
+            person_id=participant.person_id,
+            language=language or participant.language,
+        )
+    return found.model_dump_json().encode()
+
+
+@router.get("/suggestions", response_model=SuggestionList, summary="My suggested partners")
+async def my_suggestions(
+    request: Request,
+    token: Annotated[str, Depends(participant_token)],
+    language: Annotated[Literal["fi", "sv", "en"] | None, Query(description="Default: my language.")] = None,
+) -> Response:
+    """The busiest route of the service (every e-mailed link lands here): the token check,
+    the query and the JSON run in one worker-thread hop."""
+    body = await run_in_threadpool(
+        _suggestions_json, request.app.state.engine, request.app.state.link_signer, token, language
+    )
+    return Response(content=body, media_type="application/json")
+
+
+@router.get("/tables", response_model=MyTables, summary="My table in each workshop round")
+def my_tables(session: SessionDep, participant: ParticipantDep) -> MyTables:
+    event_id, person_id = _ids(participant)
+    return wf.my_tables(session=session, event_id=event_id, person_id=person_id)
+
+
+@router.get("/feedback", response_model=list[FeedbackPublic], summary="My feedback so far")
+def my_feedback(session: SessionDep, participant: ParticipantDep) -> list[Feedback]:
+    event_id, person_id = _ids(participant)
+    return wf.own_feedback(session=session, event_id=event_id, person_id=person_id)
+
+
+@router.post(
+    "/feedback",
+    response_model=FeedbackPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Tell us about a suggested partner: met, useful 1-4, cooperation agreed",
+)
+def give_feedback(session: SessionDep, participant: ParticipantDep, feedback_in: FeedbackCreate) -> Feedback:
+    event_id, person_id = _ids(participant)
+    return wf.save_feedback(session=session, event_id=event_id, person_id=person_id, feedback_in=feedback_in)

@@ -1,0 +1,74 @@
+"""People: participants of your events (personal data, never shown outside that scope)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import workflows_api as wf
+from api.deps import OrganiserDep, SessionDep
+from api.routes.common import MAX_ID, SCOPED, FilterDep, IdPath, PageDep
+from api.schemas import Page
+from models.crud import update_person as crud_update_person
+from models.tables import Person, PersonPublic, PersonUpdate
+
+router = APIRouter(prefix="/people", tags=["people"], responses=SCOPED)
+
+
+@router.get("", response_model=Page[PersonPublic], summary="List participants of your events")
+def list_people(
+    session: SessionDep,
+    organiser: OrganiserDep,
+    page: PageDep,
+    filters: FilterDep,
+    event_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Registered at this event.")] = None,
+    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Page[PersonPublic]:
+    items, total = wf.list_people(
+        session=session,
+        organiser=organiser,
+        event_id=event_id,
+        organisation_id=organisation_id,
+        sector=filters.sector,
+        region=filters.region,
+        theme=filters.theme,
+        offset=page.offset,
+        limit=page.limit,
+    )
+    return Page[PersonPublic](
+        items=[PersonPublic.model_validate(p) for p in items],
+        total=total,
+        offset=page.offset,
+        limit=page.limit,
+    )
+
+
+@router.get("/{person_id}", response_model=PersonPublic, summary="Read a participant")
+def read_person(session: SessionDep, organiser: OrganiserDep, person_id: IdPath) -> Person:
+    return wf.get_person(session=session, organiser=organiser, person_id=person_id)
+
+
+@router.patch(
+    "/{person_id}",
+    response_model=PersonPublic,
+    summary="Change a participant",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "example": {"role": "kehittämispäällikkö", "consent_share_contact": True}
+                }
+            }
+        }
+    },
+)
+def update_person(
+    session: SessionDep, organiser: OrganiserDep, person_id: IdPath, person_in: PersonUpdate
+) -> Person:
+    person = wf.get_person(session=session, organiser=organiser, person_id=person_id)
+    if "organisation_id" in person_in.model_fields_set:
+        wf.check_organisation_reference(
+            session=session, organiser=organiser, organisation_id=person_in.organisation_id
+        )
+    return crud_update_person(session=session, db_person=person, person_in=person_in)

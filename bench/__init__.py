@@ -1,0 +1,1 @@
+"""Kohtaamo's benchmarks: one command each (``python -m bench.<name>``), figures in bench/results/."""

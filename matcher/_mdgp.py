@@ -1,0 +1,262 @@
+"""Numba kernels of the grouping search behind :func:`matcher.plan_tables` (private).
+
+The search is an iterated tabu search over two neighbourhoods of the Maximally Diverse
+Grouping Problem: *move* (one person to another table) and *swap* (two people at different
+tables trade places). Every candidate is scored in O(1) from ``D``, the (n, G) matrix of
+summed affinities from each person to the members of each table:
+
+    move i -> h:  D[i, h] - D[i, g_i]
+    swap i <-> j: D[i, g_j] - D[i, g_i] + D[j, g_i] - D[j, g_j] - 2 a_ij
+
+and a chosen change updates ``D`` in O(n). Hard constraints (table size bounds, people who
+must not move, ``separate`` labels) are never broken: a candidate that would break one is not
+considered, so the search only walks through feasible seatings.
+
+Numba cannot read the clock, so :func:`run_chunk` does a fixed number of iterations and the
+Python driver in :mod:`matcher.tables` calls it until its time is up. Chunk boundaries sit at
+fixed iteration counts and every chunk reseeds from (seed, chunk), so a run is a
+deterministic function of the seed and the number of chunks done.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# Indices into the int64 state vector shared by the kernels.
+IT = 0  # iterations done
+STALL = 1  # iterations since the best seating last improved
+PERTURBS = 2  # perturbations done
+# Indices into the float64 state vector.
+F = 0  # objective of the current seating
+BEST_F = 1  # objective of the best seating found
+EPS = 1e-9
+
+
+@njit(cache=True)
+def build_sums(a, g, n_groups):  # type: ignore[no-untyped-def]
+    """Return D (n, G) and its transpose: D[i, h] = sum of a[i, j] over members j of table h."""
+    n = a.shape[0]
+    d = np.zeros((n, n_groups))
+    for i in range(n):
+        for j in range(n):
+            if j != i:
+                d[i, g[j]] += a[i, j]
+    return d, d.T.copy()
+
+
+@njit(cache=True)
+def objective(a, g):  # type: ignore[no-untyped-def]
+    """Sum of a[i, j] over unordered pairs i < j seated at the same table."""
+    n = a.shape[0]
+    total = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            if g[i] == g[j]:
+                total += a[i, j]
+    return total
+
+
+@njit(cache=True)
+def _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, b):  # type: ignore[no-untyped-def]
+    """Move person i to table b, updating D, its transpose, the self sums and the counts."""
+    old = g[i]
+    n = a.shape[0]
+    for k in range(n):
+        w = a[k, i]
+        d[k, old] -= w
+        d[k, b] += w
+        dt[old, k] -= w
+        dt[b, k] += w
+    g[i] = b
+    sizes[old] -= 1
+    sizes[b] += 1
+    if sep[i] >= 0:
+        sepcnt[sep[i], old] -= 1
+        sepcnt[sep[i], b] += 1
+    for k in range(n):
+        dself[k] = d[k, g[k]]
+
+
+@njit(cache=True)
+def _best_change(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, tabu, it, f, best_f):  # type: ignore[no-untyped-def]
+    """Scan every feasible move and swap; return (gain, i, j_or_minus_target) of the best allowed.
+
+    A change is allowed when it is not tabu, or when it would beat the best seating found
+    (aspiration). ``j < 0`` encodes a move of i to table ``-j - 1``.
+    """
+    n, n_groups = d.shape
+    mi = np.empty(n_groups)
+    best_gain = -np.inf
+    bi = -1
+    bj = 0
+    ties = 0
+    for i in range(n):
+        if not movable[i]:
+            continue
+        gi = g[i]
+        di = dself[i]
+        si = sep[i]
+        if sizes[gi] > lo[gi]:
+            for h in range(n_groups):
+                if h == gi or sizes[h] >= hi[h]:
+                    continue
+                gain = d[i, h] - di
+                if gain < best_gain - EPS:
+                    continue
+                if si >= 0 and sepcnt[si, h] > 0:
+                    continue
+                if tabu[i, h] > it and f + gain <= best_f + EPS:
+                    continue
+                if gain > best_gain + EPS:
+                    best_gain = gain
+                    bi = i
+                    bj = -h - 1
+                    ties = 1
+                else:
+                    ties += 1
+                    if np.random.randint(ties) == 0:
+                        bi = i
+                        bj = -h - 1
+        row = a[i]
+        dti = dt[gi]
+        # Cheap bound first: the best swap gain of i over all j, with no constraint checks
+        # (a plain reduction that vectorises); skip i when even that cannot win.
+        for h in range(n_groups):
+            mi[h] = d[i, h] - di
+        mi[gi] = -np.inf
+        bound = -np.inf
+        for j in range(i + 1, n):
+            v = mi[g[j]] + dti[j] - dself[j] - 2.0 * row[j]
+            bound = max(bound, v)
+        if bound < best_gain - EPS:
+            continue
+        for j in range(i + 1, n):
+            gj = g[j]
+            if gj == gi:
+                continue
+            gain = d[i, gj] - di + dti[j] - dself[j] - 2.0 * row[j]
+            if gain < best_gain - EPS:
+                continue
+            if not movable[j]:
+                continue
+            sj = sep[j]
+            if si >= 0 and sepcnt[si, gj] - (1 if sj == si else 0) > 0:
+                continue
+            if sj >= 0 and sepcnt[sj, gi] - (1 if sj == si else 0) > 0:
+                continue
+            if (tabu[i, gj] > it or tabu[j, gi] > it) and f + gain <= best_f + EPS:
+                continue
+            if gain > best_gain + EPS:
+                best_gain = gain
+                bi = i
+                bj = j
+                ties = 1
+            else:
+                ties += 1
+                if np.random.randint(ties) == 0:
+                    bi = i
+                    bj = j
+    return best_gain, bi, bj
+
+
+@njit(cache=True)
+def _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, strength):  # type: ignore[no-untyped-def]
+    """Apply ``strength`` random feasible swaps (or moves, where sizes allow); return the gain."""
+    n, n_groups = d.shape
+    gain = 0.0
+    done = 0
+    tries = 0
+    while done < strength and tries < 50 * strength + 100:
+        tries += 1
+        i = np.random.randint(n)
+        if not movable[i]:
+            continue
+        gi = g[i]
+        si = sep[i]
+        if np.random.random() < 0.5:
+            h = np.random.randint(n_groups)
+            if h == gi or sizes[gi] <= lo[gi] or sizes[h] >= hi[h]:
+                continue
+            if si >= 0 and sepcnt[si, h] > 0:
+                continue
+            gain += d[i, h] - dself[i]
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, h)
+        else:
+            j = np.random.randint(n)
+            gj = g[j]
+            if gj == gi or not movable[j]:
+                continue
+            sj = sep[j]
+            if si >= 0 and sepcnt[si, gj] - (1 if sj == si else 0) > 0:
+                continue
+            if sj >= 0 and sepcnt[sj, gi] - (1 if sj == si else 0) > 0:
+                continue
+            gain += d[i, gj] - dself[i] + d[j, gi] - dself[j] - 2.0 * a[i, j]
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, gj)
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, j, gi)
+        done += 1
+    return gain
+
+
+@njit(cache=True)
+def run_chunk(  # type: ignore[no-untyped-def]
+    a, g, best_g, sizes, lo, hi, movable, sep, sepcnt, tabu, istate, fstate, params, iterations, seed
+):
+    """Run ``iterations`` steps of iterated tabu search from the seating ``g`` (updated in place).
+
+    ``params`` = (tenure_min, tenure_spread, stall_limit, strength_min, strength_spread).
+    ``best_g`` and ``fstate[BEST_F]`` hold the best seating found so far (also updated).
+    """
+    np.random.seed(seed)
+    n_groups = lo.shape[0]
+    d, dt = build_sums(a, g, n_groups)
+    n = a.shape[0]
+    dself = np.empty(n)
+    for k in range(n):
+        dself[k] = d[k, g[k]]
+    tenure_min, tenure_spread, stall_limit, strength_min, strength_spread = params
+    for _ in range(iterations):
+        it = istate[IT]
+        f = fstate[F]
+        gain, i, j = _best_change(
+            a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, tabu, it, f, fstate[BEST_F]
+        )
+        if i < 0:
+            istate[STALL] = stall_limit  # nothing allowed: force a perturbation
+        else:
+            gi = g[i]
+            tt = tenure_min + np.random.randint(tenure_spread + 1)
+            if j < 0:
+                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, -j - 1)
+                tabu[i, gi] = it + tt
+            else:
+                gj = g[j]
+                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, gj)
+                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, j, gi)
+                tabu[i, gi] = it + tt
+                tabu[j, gj] = it + tt
+            fstate[F] = f + gain
+            if fstate[F] > fstate[BEST_F] + EPS:
+                fstate[BEST_F] = fstate[F]
+                best_g[:] = g
+                istate[STALL] = 0
+            else:
+                istate[STALL] += 1
+        istate[IT] = it + 1
+        if istate[STALL] >= stall_limit:
+            _restart_from_best(a, g, best_g, d, dt, dself, sizes, sep, sepcnt, tabu, fstate)
+            strength = strength_min + np.random.randint(strength_spread + 1)
+            fstate[F] += _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, strength)
+            istate[STALL] = 0
+            istate[PERTURBS] += 1
+
+
+@njit(cache=True)
+def _restart_from_best(a, g, best_g, d, dt, dself, sizes, sep, sepcnt, tabu, fstate):  # type: ignore[no-untyped-def]
+    """Reset the current seating to the best one and clear the tabu list."""
+    for i in range(g.shape[0]):
+        if g[i] != best_g[i]:
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, best_g[i])
+    fstate[F] = fstate[BEST_F]
+    tabu[:, :] = 0

@@ -1,0 +1,538 @@
+"""Reciprocal cross-sector affinity between participants: who is worth meeting, and why.
+
+:func:`affinity` is a thin wrapper that embeds the profiles' statements; the pure core
+:func:`affinity_from_vectors` works on vectors only (so tests and benchmarks need no
+model), in the manner of sentence-transformers' ``paraphrase_mining`` over
+``paraphrase_mining_embeddings``.
+
+The score of a pair (i, j), all parts in [0, 1]:
+
+* ``complementarity[i, j]``: how well i's needs are met by j's offers. Each need of i is
+  compared with each offer of j (dense + lexical fusion, calibrated per event, see
+  :mod:`matcher.statements`); a need is met by its best offer, and the needs are pooled
+  as ``(1 - need_max_weight) * mean + need_max_weight * max``.
+* ``theme[i, j]``: Jaccard overlap of taxonomy themes. ``similarity[i, j]``: calibrated
+  similarity of description + keywords.
+* benefit ``b[i, j] = wc * complementarity[i, j] + wt * theme + ws * similarity``;
+  reciprocity: ``h = 2 b[i, j] b[j, i] / (b[i, j] + b[j, i])`` (harmonic mean), so a
+  match good for one side only sinks.
+* ``matrix = h * sector * region`` where ``sector`` is a configurable sector-pair weight
+  and ``region`` a factor for same / different region.
+
+Hard exclusions (same organisation, declined or already-met pairs, opted-out people)
+are ``-inf`` in ``matrix``; the diagonal is 0.
+
+Example:
+    >>> import numpy as np
+    >>> from matcher.profile import Profile
+    >>> class Letters:  # a toy encoder: one dimension per initial letter
+    ...     def encode(self, texts):
+    ...         m = np.zeros((len(texts), 26), np.float32)
+    ...         for r, t in enumerate(texts): m[r, ord(t[0].lower()) - 97] = 1
+    ...         return m
+    >>> a = Profile(id="a", organisation="A", sector="private", needs=("data",), offers=("care",))
+    >>> b = Profile(id="b", organisation="B", sector="public", needs=("care",), offers=("data",))
+    >>> aff = affinity([a, b], Letters(), AffinityConfig(lexical_weight=0.0))
+    >>> aff.matrix.shape, bool(aff.matrix[0, 1] == aff.matrix[1, 0]), float(aff.matrix[0, 0])
+    ((2, 2), True, 0.0)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.profile import Profile
+from matcher.statements import (
+    F32,
+    I64,
+    CharNgramSpace,
+    Encoder,
+    Fusion,
+    Statements,
+    Vectors,
+    encode_statements,
+    logistic,
+    sample_rows,
+)
+from matcher.taxonomy import SECTORS, THEMES
+
+COMPONENTS: tuple[str, ...] = ("complementarity", "theme", "similarity", "sector", "region")
+
+_CROSS_FAVOURED = {("private", "public"), ("private", "third_sector"), ("public", "third_sector")}
+
+
+def default_sector_weights() -> Mapping[tuple[str, str], float]:
+    """Default sector-pair weights: 1.0 for private–public, private–third, public–third and
+    education/research with any other sector; 0.9 for other cross-sector pairs involving
+    ``other``; 0.6 within one sector (lower, not zero: two NGOs can still build one castle)."""
+    weights: dict[tuple[str, str], float] = {}
+    for a in SECTORS:
+        for b in SECTORS:
+            pair = (a, b) if (a, b) in _CROSS_FAVOURED else (b, a)
+            if a == b:
+                w = 0.6
+            elif pair in _CROSS_FAVOURED or "education_research" in (a, b):
+                w = 1.0
+            else:
+                w = 0.9
+            weights[(a, b)] = w
+    return MappingProxyType(weights)
+
+
+@dataclass(frozen=True)
+class AffinityConfig:
+    """Weights of the affinity score (see the module docstring for the formula).
+
+    Attributes:
+        complementarity_weight: weight of offer→need complementarity in one direction's benefit.
+        theme_weight: weight of theme Jaccard overlap.
+        similarity_weight: weight of description/keyword similarity.
+        need_max_weight: pooling over a profile's needs: 0 = mean of best matches, 1 = best need only.
+        dense_weight, lexical_weight: fusion weights of the dense and the character n-gram
+            channel, applied to per-channel z-scores (0 switches a channel off). Default: dense
+            only, because on planted events with multilingual E5 the lexical channel lowered
+            precision@5 (bench/results/engine.md); with the English-only MiniLM fallback use
+            ``dense_weight=0.8, lexical_weight=0.2`` (``matcher.lexical.DEFAULT_FUSION_WEIGHT``).
+        calibration_center, calibration_scale: the logistic that maps a fused z-score
+            (robust standard deviations above the event's background) to [0, 1]; 4.0 was best
+            of 2-5 on planted events (a true paraphrase sits far out in the tail).
+        sector_weights: (sector_a, sector_b) → weight, symmetric; default :func:`default_sector_weights`.
+        same_region_factor, other_region_factor, unknown_region_factor: region multipliers.
+        lexical_dims: dimensions of the lexical channel's LSA reduction.
+    """
+
+    complementarity_weight: float = 0.6
+    theme_weight: float = 0.2
+    similarity_weight: float = 0.2
+    need_max_weight: float = 0.5
+    dense_weight: float = 1.0
+    lexical_weight: float = 0.0
+    calibration_center: float = 4.0
+    calibration_scale: float = 0.75
+    sector_weights: Mapping[tuple[str, str], float] = field(default_factory=default_sector_weights)
+    same_region_factor: float = 1.0
+    other_region_factor: float = 0.85
+    unknown_region_factor: float = 0.9
+    lexical_dims: int = 192
+
+    def __post_init__(self) -> None:
+        for name in (
+            "complementarity_weight",
+            "theme_weight",
+            "similarity_weight",
+            "dense_weight",
+            "lexical_weight",
+            "same_region_factor",
+            "other_region_factor",
+            "unknown_region_factor",
+        ):
+            if not float(getattr(self, name)) >= 0.0:
+                raise ValueError(f"{name}: must be a non-negative number, got {getattr(self, name)!r}")
+        if not 0.0 <= self.need_max_weight <= 1.0:
+            raise ValueError(f"need_max_weight: must lie in [0, 1], got {self.need_max_weight!r}")
+        if self.dense_weight + self.lexical_weight <= 0:
+            raise ValueError("dense_weight, lexical_weight: at least one channel needs a positive weight")
+        if not self.calibration_scale > 0:
+            raise ValueError(f"calibration_scale: must be positive, got {self.calibration_scale!r}")
+        for (a, b), w in self.sector_weights.items():
+            if a not in SECTORS or b not in SECTORS:
+                raise ValueError(f"sector_weights: ({a!r}, {b!r}) names an unknown sector (known: {SECTORS})")
+            if not w >= 0:
+                raise ValueError(f"sector_weights: weight of ({a!r}, {b!r}) must be non-negative, got {w!r}")
+
+    def sector_table(self) -> F32:
+        """The (len(SECTORS), len(SECTORS)) weight table, symmetric (a missing pair takes its mirror)."""
+        table = np.ones((len(SECTORS), len(SECTORS)), dtype=np.float32)
+        for a_i, a in enumerate(SECTORS):
+            for b_i, b in enumerate(SECTORS):
+                w = self.sector_weights.get((a, b), self.sector_weights.get((b, a)))
+                if w is None:
+                    raise ValueError(f"sector_weights: no weight for the pair ({a!r}, {b!r})")
+                table[a_i, b_i] = w
+        if not np.allclose(table, table.T):
+            raise ValueError("sector_weights: (a, b) and (b, a) must have the same weight")
+        return table
+
+
+@dataclass(frozen=True)
+class StatementScorer:
+    """Calibrated statement and profile-text similarities for one event, frozen after fitting.
+
+    Holds the statements, their vectors in each channel (dense, optionally lexical) and the
+    fitted :class:`~matcher.statements.Fusion` objects; :meth:`with_profiles` re-targets it at
+    a changed profile list (walk-ins) while keeping the calibration.
+    """
+
+    statements: Statements
+    dense: Vectors
+    lexical: Vectors | None
+    need_offer: Fusion
+    text: Fusion
+    config: AffinityConfig
+
+    @classmethod
+    def fit(
+        cls, statements: Statements, dense: Vectors, lexical: Vectors | None, config: AffinityConfig
+    ) -> StatementScorer:
+        """Fit the calibration on all needs × all offers and all text pairs of the event."""
+        channels = [dense] if lexical is None else [dense, lexical]
+        weights = [config.dense_weight] if lexical is None else [config.dense_weight, config.lexical_weight]
+        rows = sample_rows(len(statements.needs))
+        need_offer = Fusion.fit([c.needs[rows] @ c.offers.T for c in channels], weights)
+        with_text = np.flatnonzero([bool(t) for t in statements.texts])
+        rows = with_text[sample_rows(len(with_text))]
+        off_diagonal = rows[:, None] != with_text[None, :]
+        text = Fusion.fit([(c.texts[rows] @ c.texts[with_text].T)[off_diagonal] for c in channels], weights)
+        return cls(statements, dense, lexical, need_offer, text, config)
+
+    def _channels(self) -> list[Vectors]:
+        return [self.dense] if self.lexical is None else [self.dense, self.lexical]
+
+    @cached_property
+    def _needs_left(self) -> F32:
+        return self.need_offer.left([c.needs for c in self._channels()])
+
+    @cached_property
+    def _offers_right(self) -> F32:
+        return self.need_offer.right([c.offers for c in self._channels()])
+
+    @cached_property
+    def _texts_left(self) -> F32:
+        return self.text.left([c.texts for c in self._channels()])
+
+    @cached_property
+    def _texts_right(self) -> F32:
+        return self.text.right([c.texts for c in self._channels()])
+
+    @cached_property
+    def _has_text(self) -> NDArray[np.bool_]:
+        return np.array([bool(t) for t in self.statements.texts], dtype=np.bool_)
+
+    def _calibrate(self, z: F32) -> F32:
+        return logistic(z, center=self.config.calibration_center, scale=self.config.calibration_scale)
+
+    def need_offer_z(self, need_rows: I64, offer_rows: I64) -> F32:
+        """Fused z-scores of need statements ``need_rows`` against offer statements ``offer_rows``."""
+        z = self._needs_left[need_rows] @ self._offers_right[offer_rows].T
+        z -= np.float32(self.need_offer.offset)
+        return z
+
+    def pair_scores(self, need_rows: I64, offer_rows: I64) -> F32:
+        """Calibrated scores (in [0, 1]) of the given need rows against the given offer rows."""
+        return self._calibrate(self.need_offer_z(need_rows, offer_rows))
+
+    def best_pairs(self, needers: I64, offerers: I64) -> tuple[F32, I64, I64]:
+        """For each pair (needers[p], offerers[p]): best fused z-score, need row, offer row.
+
+        Rows are -1 (z = -inf) where one side has no statements. Pairs are grouped by needer,
+        so each needer's needs meet all its partners' offers in one small product.
+        """
+        st = self.statements
+        n = len(st.texts)
+        need_start = np.searchsorted(st.need_owner, np.arange(n + 1))
+        offer_start = np.searchsorted(st.offer_owner, np.arange(n + 1))
+        score = np.full(len(needers), -np.inf, dtype=np.float32)
+        need_row = np.full(len(needers), -1, dtype=np.int64)
+        offer_row = np.full(len(needers), -1, dtype=np.int64)
+        order = np.argsort(needers, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, needers[order][1:] != needers[order][:-1], True])
+        offset = np.float32(self.need_offer.offset)
+        for lo, hi in itertools.pairwise(bounds.tolist()):
+            group = order[lo:hi]
+            i = int(needers[group[0]])
+            partners = offerers[group]
+            counts = offer_start[partners + 1] - offer_start[partners]
+            owner = np.repeat(np.arange(len(group)), counts)
+            if need_start[i] == need_start[i + 1] or owner.size == 0:
+                continue
+            offers = (
+                offer_start[partners][owner] + np.arange(owner.size) - (np.cumsum(counts) - counts)[owner]
+            )
+            z = self._needs_left[need_start[i] : need_start[i + 1]] @ self._offers_right[offers].T - offset
+            per_offer, best_need = z.max(0), z.argmax(0)
+            top = np.full(len(group), -np.inf, dtype=np.float32)
+            np.maximum.at(top, owner, per_offer)
+            hits = np.flatnonzero(per_offer == top[owner])
+            hit_owner = owner[hits]
+            first = np.concatenate(([True], hit_owner[1:] != hit_owner[:-1]))
+            col = hits[first]
+            g = owner[col]
+            score[group[g]] = per_offer[col]
+            need_row[group[g]], offer_row[group[g]] = need_start[i] + best_need[col], offers[col]
+        return score, need_row, offer_row
+
+    def complementarity(self, rows: I64, cols: I64) -> F32:
+        """Entry [a, b]: how well profile ``rows[a]``'s needs are met by ``cols[b]``'s offers.
+
+        ``rows`` and ``cols`` are sorted profile indices. Profiles without needs (rows) or
+        offers (cols) score 0. The best offer per need is taken on z-scores, before the
+        (monotone) logistic, so the logistic runs on the pooled matrix only.
+        """
+        st = self.statements
+        need_rows = np.flatnonzero(np.isin(st.need_owner, rows))
+        offer_rows = np.flatnonzero(np.isin(st.offer_owner, cols))
+        out = np.zeros((len(rows), len(cols)), dtype=np.float32)
+        if need_rows.size == 0 or offer_rows.size == 0:
+            return out
+        col_of = np.searchsorted(cols, st.offer_owner[offer_rows])
+        z_best = _segment_reduce(
+            self.need_offer_z(need_rows, offer_rows), col_of, len(cols), np.maximum, axis=1
+        )
+        has_offers = np.zeros(len(cols), dtype=np.bool_)
+        has_offers[col_of] = True
+        best = self._calibrate(z_best) * has_offers
+        row_of = np.searchsorted(rows, st.need_owner[need_rows])
+        counts = np.bincount(row_of, minlength=len(rows)).astype(np.float32)
+        mean = _segment_reduce(best, row_of, len(rows), np.add, axis=0) / np.maximum(counts, 1)[:, None]
+        top = _segment_reduce(best, row_of, len(rows), np.maximum, axis=0)
+        w = np.float32(self.config.need_max_weight)
+        return np.asarray((1 - w) * mean + w * top, dtype=np.float32)
+
+    def similarity(self, rows: I64, cols: I64) -> F32:
+        """Calibrated description/keyword similarity of profiles ``rows`` × ``cols`` (0 without text)."""
+        z = self._texts_left[rows] @ self._texts_right[cols].T
+        z -= np.float32(self.text.offset)
+        has = self._has_text
+        return np.asarray(self._calibrate(z) * np.outer(has[rows], has[cols]), dtype=np.float32)
+
+    def with_profiles(
+        self, statements: Statements, dense: Vectors, lexical: Vectors | None
+    ) -> StatementScorer:
+        """The same calibration over another statement set (the event after a walk-in)."""
+        return StatementScorer(statements, dense, lexical, self.need_offer, self.text, self.config)
+
+
+def _segment_reduce(values: F32, segment: I64, n_segments: int, ufunc: np.ufunc, *, axis: int) -> F32:
+    """Reduce ``values`` along ``axis`` over runs of equal, non-decreasing ``segment`` labels.
+
+    Segments with no member give 0 (all scores are non-negative, so 0 is the neutral floor).
+    """
+    shape = list(values.shape)
+    shape[axis] = n_segments
+    out = np.zeros(shape, dtype=np.float32)
+    starts = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]])
+    reduced = ufunc.reduceat(values, starts, axis=axis)
+    if axis == 0:
+        out[segment[starts]] = reduced
+    else:
+        out[:, segment[starts]] = reduced
+    return out
+
+
+def theme_overlap(rows: Sequence[Profile], cols: Sequence[Profile]) -> F32:
+    """Jaccard overlap of theme sets, ``rows`` × ``cols`` (0 when both have no themes)."""
+    codes = {code: k for k, code in enumerate(THEMES)}
+
+    def onehot(ps: Sequence[Profile]) -> F32:
+        m = np.zeros((len(ps), len(codes)), dtype=np.float32)
+        for r, p in enumerate(ps):
+            m[r, [codes[t] for t in set(p.themes)]] = 1.0
+        return m
+
+    a, b = onehot(rows), onehot(cols)
+    inter = a @ b.T
+    union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
+    return np.asarray(np.where(union > 0, inter / np.maximum(union, 1), 0), dtype=np.float32)
+
+
+def sector_weight(rows: Sequence[Profile], cols: Sequence[Profile], config: AffinityConfig) -> F32:
+    """Sector-pair weights, ``rows`` × ``cols``."""
+    index = {s: k for k, s in enumerate(SECTORS)}
+    r = np.array([index[p.sector] for p in rows], dtype=np.int64)
+    c = np.array([index[p.sector] for p in cols], dtype=np.int64)
+    return np.asarray(config.sector_table()[np.ix_(r, c)], dtype=np.float32)
+
+
+def region_factor(rows: Sequence[Profile], cols: Sequence[Profile], config: AffinityConfig) -> F32:
+    """Region multipliers: same region, different region, or one side's region unknown."""
+    ra = np.array([p.region or "" for p in rows], dtype=object)
+    rb = np.array([p.region or "" for p in cols], dtype=object)
+    known = np.outer(ra != "", rb != "")
+    same = ra[:, None] == rb[None, :]
+    out = np.where(
+        known,
+        np.where(same, config.same_region_factor, config.other_region_factor),
+        config.unknown_region_factor,
+    )
+    return np.asarray(out, dtype=np.float32)
+
+
+def combine(
+    comp_ij: F32, comp_ji: F32, theme: F32, similarity: F32, sector: F32, region: F32, config: AffinityConfig
+) -> F32:
+    """The reciprocal score of a block from its components (elementwise; see module docstring)."""
+    shared = config.theme_weight * theme + config.similarity_weight * similarity
+    b_ij = config.complementarity_weight * comp_ij + shared
+    b_ji = config.complementarity_weight * comp_ji + shared
+    total = b_ij + b_ji
+    harmonic = np.where(total > 0, 2 * b_ij * b_ji / np.where(total > 0, total, 1), 0)
+    return np.asarray(harmonic * sector * region, dtype=np.float32)
+
+
+def exclusion_mask(
+    profiles: Sequence[Profile], exclude: Iterable[tuple[str, str]] = (), opted_out: Iterable[str] = ()
+) -> NDArray[np.bool_]:
+    """(n, n) boolean: True where a pair may never be suggested (the diagonal included).
+
+    Same organisation (case- and space-insensitive), ``exclude`` pairs in either order
+    (declined, already met), and every pair touching an ``opted_out`` id. Ids in
+    ``exclude`` or ``opted_out`` that name nobody in ``profiles`` have no effect
+    (a pair declined at an earlier event may involve someone absent now).
+    """
+    index = _index(profiles)
+    _, org = np.unique([" ".join(p.organisation.casefold().split()) for p in profiles], return_inverse=True)
+    mask = org[:, None] == org[None, :]
+    for pair in exclude:
+        if len(pair) != 2:
+            raise ValueError(f"exclude: each entry must be a pair of ids, got {pair!r}")
+        a, b = index.get(pair[0]), index.get(pair[1])
+        if a is not None and b is not None:
+            mask[a, b] = mask[b, a] = True
+    for pid in opted_out:
+        if pid in index:
+            mask[index[pid], :] = mask[:, index[pid]] = True
+    np.fill_diagonal(mask, True)
+    return np.asarray(mask, dtype=np.bool_)
+
+
+def _index(profiles: Sequence[Profile]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for k, p in enumerate(profiles):
+        if p.id in index:
+            raise ValueError(f"profiles: id {p.id!r} appears twice (rows {index[p.id]} and {k})")
+        index[p.id] = k
+    return index
+
+
+@dataclass(frozen=True)
+class Affinity:
+    """Pairwise scores of an event.
+
+    Attributes:
+        profiles: the profiles, in the order of the matrix rows.
+        matrix: (n, n) float32, symmetric, 0 on the diagonal, ``-inf`` for excluded pairs.
+        components: name → (n, n) float32: ``complementarity`` (directional: [i, j] = how well
+            i's needs are met by j's offers), ``theme``, ``similarity``, ``sector``, ``region``.
+        scorer: the calibrated statement scorer (reasons quote its best statement pairs).
+        excluded: (n, n) bool, True where a pair is never suggested.
+    """
+
+    profiles: tuple[Profile, ...]
+    matrix: F32
+    components: Mapping[str, F32]
+    scorer: StatementScorer
+    excluded: NDArray[np.bool_]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Profile ids in matrix order."""
+        return tuple(p.id for p in self.profiles)
+
+
+def affinity_from_vectors(
+    profiles: Sequence[Profile],
+    dense: Vectors,
+    lexical: Vectors | None = None,
+    config: AffinityConfig | None = None,
+    *,
+    exclude: Iterable[tuple[str, str]] = (),
+    opted_out: Iterable[str] = (),
+) -> Affinity:
+    """The pure core of :func:`affinity`: score profiles from their statement vectors.
+
+    ``dense`` (and optionally ``lexical``) hold one row per statement of
+    ``Statements.of(profiles)``. No model is touched here.
+
+    Example:
+        >>> from matcher.statements import Statements
+        >>> p = [Profile(id=i, organisation=i, sector="public", needs=("x",), offers=("y",)) for i in "ab"]
+        >>> e = np.eye(2, dtype=np.float32)
+        >>> v = Vectors(needs=e[[0, 0]], offers=e[[1, 1]], texts=np.zeros((2, 2), np.float32))
+        >>> affinity_from_vectors(p, v).matrix.shape
+        (2, 2)
+    """
+    config = config or AffinityConfig()
+    profiles = tuple(profiles)
+    _index(profiles)
+    statements = Statements.of(profiles)
+    _check_vectors(statements, dense, "dense")
+    if lexical is not None:
+        _check_vectors(statements, lexical, "lexical")
+    scorer = StatementScorer.fit(statements, dense, lexical, config)
+    everyone = np.arange(len(profiles), dtype=np.int64)
+    comp = scorer.complementarity(everyone, everyone)
+    components = {
+        "complementarity": comp,
+        "theme": theme_overlap(profiles, profiles),
+        "similarity": _symmetric(scorer.similarity(everyone, everyone)),
+        "sector": sector_weight(profiles, profiles, config),
+        "region": region_factor(profiles, profiles, config),
+    }
+    c = components
+    matrix = combine(comp, comp.T, c["theme"], c["similarity"], c["sector"], c["region"], config)
+    excluded = exclusion_mask(profiles, exclude, opted_out)
+    matrix = _apply_exclusions(matrix, excluded)
+    return Affinity(profiles, matrix, MappingProxyType(components), scorer, excluded)
+
+
+def _symmetric(m: F32) -> F32:
+    """``(m + m.T) / 2``: float products of scaled and unscaled sides differ in the last bit."""
+    return np.asarray((m + m.T) * np.float32(0.5), dtype=np.float32)
+
+
+def _apply_exclusions(matrix: F32, excluded: NDArray[np.bool_]) -> F32:
+    out = np.where(excluded, np.float32(-np.inf), matrix).astype(np.float32)
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
+def _check_vectors(statements: Statements, vectors: Vectors, name: str) -> None:
+    expected = (len(statements.needs), len(statements.offers), len(statements.texts))
+    got = (vectors.needs.shape[0], vectors.offers.shape[0], vectors.texts.shape[0])
+    if expected != got:
+        raise ValueError(f"{name}: vectors for (needs, offers, texts) = {got}, statements are {expected}")
+
+
+def lexical_space(statements: Statements, config: AffinityConfig) -> CharNgramSpace:
+    """Fit the lexical channel on an event's texts."""
+    texts = statements.all_texts() or [" "]
+    return CharNgramSpace(dims=config.lexical_dims).fit(texts)
+
+
+def affinity(
+    profiles: Sequence[Profile],
+    embedder: Encoder | None = None,
+    config: AffinityConfig | None = None,
+    *,
+    exclude: Iterable[tuple[str, str]] = (),
+    opted_out: Iterable[str] = (),
+) -> Affinity:
+    """Score every pair of ``profiles``: embeds their statements, then :func:`affinity_from_vectors`.
+
+    ``embedder`` defaults to ``matcher.Embedder()`` (the multilingual default model).
+    ``exclude`` holds (id, id) pairs never to suggest (declined by either side, already
+    met); ``opted_out`` ids are never suggested and get no suggestions.
+
+    Example:
+        >>> from matcher.embed import HashingEmbedder  # doctest: +SKIP
+        >>> aff = affinity(profiles, HashingEmbedder())  # doctest: +SKIP
+        >>> aff.components["complementarity"][0, 1]  # doctest: +SKIP
+    """
+    config = config or AffinityConfig()
+    if embedder is None:
+        from matcher.embed import Embedder
+
+        embedder = Embedder()
+    statements = Statements.of(profiles)
+    dense = encode_statements(statements, embedder)
+    lexical = None
+    if config.lexical_weight > 0:
+        lexical = encode_statements(statements, lexical_space(statements, config))
+    return affinity_from_vectors(profiles, dense, lexical, config, exclude=exclude, opted_out=opted_out)

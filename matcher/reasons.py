@@ -1,0 +1,232 @@
+"""Why a suggestion was made: reasons derived from the score components, in fi, sv and en.
+
+Every reason quotes something concrete from the two profiles: the offer that meets a
+need (both phrases quoted), the shared theme labels, shared keywords, the two sectors,
+the shared region (or, as a last resort, j's first offer or description, quoted without
+any claim). A statement match counts as a reason only when its calibrated score
+lies :data:`REASON_MIN_Z` robust standard deviations above the event's background of
+need-offer pairs; no fixed cosine is involved.
+
+Example:
+    >>> Reason("they_offer", 0.6, phrase="kotihoidon yöpartiointi", other="yöpartiointi").render("fi")
+    "He tarjoavat 'kotihoidon yöpartiointi', jota etsitte (tarpeenne: 'yöpartiointi')"
+    >>> Reason("shared_themes", 0.2, codes=("digital_services", "productisation")).render("en")
+    'Shared themes: digital services, productisation'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from matcher.profile import Profile
+from matcher.taxonomy import LANGUAGES, REGIONS, SECTOR_LABELS, THEMES
+
+if TYPE_CHECKING:
+    from matcher.affinity import Affinity
+
+ReasonKind = Literal[
+    "they_offer",
+    "you_offer",
+    "shared_themes",
+    "shared_keywords",
+    "cross_sector",
+    "same_region",
+    "their_offer",
+    "their_work",
+]
+
+_TEMPLATES: dict[str, dict[str, str]] = {
+    "they_offer": {
+        "fi": "He tarjoavat '{phrase}', jota etsitte",
+        "sv": "De erbjuder '{phrase}', som ni söker",
+        "en": "They offer '{phrase}', which you are looking for",
+    },
+    "they_offer_need": {
+        "fi": " (tarpeenne: '{other}')",
+        "sv": " (ert behov: '{other}')",
+        "en": " (your need: '{other}')",
+    },
+    "you_offer": {
+        "fi": "Te tarjoatte '{phrase}', jota he etsivät",
+        "sv": "Ni erbjuder '{phrase}', som de söker",
+        "en": "You offer '{phrase}', which they are looking for",
+    },
+    "you_offer_need": {
+        "fi": " (heidän tarpeensa: '{other}')",
+        "sv": " (deras behov: '{other}')",
+        "en": " (their need: '{other}')",
+    },
+    "shared_themes": {
+        "fi": "Yhteiset teemat: {labels}",
+        "sv": "Gemensamma teman: {labels}",
+        "en": "Shared themes: {labels}",
+    },
+    "shared_keywords": {
+        "fi": "Yhteiset avainsanat: {labels}",
+        "sv": "Gemensamma nyckelord: {labels}",
+        "en": "Shared keywords: {labels}",
+    },
+    "cross_sector": {
+        "fi": "Sektorirajat ylittävä pari: te {mine}, he {theirs}",
+        "sv": "Samarbete över sektorsgränser: ni {mine}, de {theirs}",
+        "en": "Across sectors: you {mine}, they {theirs}",
+    },
+    "same_region": {
+        "fi": "Samalta alueelta: {labels}",
+        "sv": "Samma region: {labels}",
+        "en": "Same region: {labels}",
+    },
+    "their_work": {
+        "fi": "Heidän työnsä: '{phrase}'",
+        "sv": "Deras verksamhet: '{phrase}'",
+        "en": "Their work: '{phrase}'",
+    },
+    "their_offer": {
+        "fi": "He tarjoavat: '{phrase}'",
+        "sv": "De erbjuder: '{phrase}'",
+        "en": "They offer: '{phrase}'",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for a suggestion, with the phrases or codes it quotes.
+
+    ``phrase``: the quoted offer; ``other``: the need it meets; ``codes``: theme codes,
+    keywords, region code or the two sector codes (yours, theirs), by ``kind``.
+    ``strength`` is the reason's share of the score, used to pick the strongest three.
+    """
+
+    kind: ReasonKind
+    strength: float
+    phrase: str = ""
+    other: str = ""
+    codes: tuple[str, ...] = ()
+
+    def render(self, language: str = "fi") -> str:
+        """The reason as one sentence in ``language`` (fi, sv or en)."""
+        if language not in LANGUAGES:
+            raise ValueError(f"language: {language!r} is not one of fi, sv, en")
+        text = _TEMPLATES[self.kind][language]
+        if self.kind in ("they_offer", "you_offer", "their_offer", "their_work"):
+            out = text.format(phrase=self.phrase)
+            if (
+                self.other
+                and self.other.casefold() != self.phrase.casefold()
+                and self.kind in ("they_offer", "you_offer")
+            ):
+                out += _TEMPLATES[f"{self.kind}_need"][language].format(other=self.other)
+            return out
+        if self.kind == "cross_sector":
+            mine, theirs = (SECTOR_LABELS[c].label(language) for c in self.codes)
+            return text.format(mine=mine, theirs=theirs)
+        if self.kind == "shared_themes":
+            return text.format(labels=", ".join(THEMES[c].label(language) for c in self.codes))
+        if self.kind == "same_region":
+            return text.format(labels=REGIONS[self.codes[0]].label(language))
+        return text.format(labels=", ".join(self.codes))
+
+
+REASON_MIN_Z = 2.0
+"""A statement match is quoted as a reason when its fused z-score is at least this many robust
+standard deviations above the event's background of need-offer pairs (about the top 2 %)."""
+
+
+@dataclass(frozen=True)
+class _Match:
+    z: float
+    offer: str
+    need: str
+
+
+def _matches(aff: Affinity, needers: Sequence[int], offerers: Sequence[int]) -> list[_Match]:
+    """Best (need of needer, offer of offerer) statement pair for each pair, in one batch."""
+    st = aff.scorer.statements
+    scores, need_rows, offer_rows = aff.scorer.best_pairs(
+        np.asarray(needers, dtype=np.int64), np.asarray(offerers, dtype=np.int64)
+    )
+    return [
+        _Match(float(s), st.offers[o], st.needs[n]) if n >= 0 else _Match(-np.inf, "", "")
+        for s, n, o in zip(scores.tolist(), need_rows.tolist(), offer_rows.tolist(), strict=True)
+    ]
+
+
+def explain_many(
+    aff: Affinity, pairs: Sequence[tuple[int, int]], *, max_reasons: int = 3
+) -> list[list[Reason]]:
+    """Reasons for many (i, j) pairs at once (the statement matching runs as one batch).
+
+    Example:
+        >>> from matcher.embed import HashingEmbedder
+        >>> from matcher.affinity import affinity
+        >>> texts = ["kotihoidon yöpartiointi", "ruokapalvelu kotiin", "digitaalinen ajanvaraus", "kuljetus",
+        ...          "vertaistuki", "etäkuntoutus", "rekrytointi", "apuvälineet"]
+        >>> ps = [Profile(id=str(i), organisation=str(i), sector="public", offers=(texts[i],),
+        ...               needs=(texts[(i + 1) % 8],)) for i in range(8)]
+        >>> [r.render("en") for r in explain_many(affinity(ps, HashingEmbedder()), [(7, 0)])[0]][0]
+        "They offer 'kotihoidon yöpartiointi', which you are looking for"
+    """
+    if not pairs:
+        return []
+    rows = [i for i, _ in pairs]
+    cols = [j for _, j in pairs]
+    theirs = _matches(aff, rows, cols)
+    yours = _matches(aff, cols, rows)
+    return [_reasons(aff, i, j, t, y, max_reasons) for (i, j), t, y in zip(pairs, theirs, yours, strict=True)]
+
+
+def explain(aff: Affinity, i: int, j: int, *, max_reasons: int = 3) -> list[Reason]:
+    """One to ``max_reasons`` reasons why profile ``j`` is suggested to profile ``i``, strongest first.
+
+    Statement matches count when their fused z-score is >= :data:`REASON_MIN_Z`; theme and keyword
+    reasons when something is shared; sector and region reasons when they apply. When
+    nothing of that holds, j's first offer (or description) is quoted plainly.
+    """
+    return explain_many(aff, [(i, j)], max_reasons=max_reasons)[0]
+
+
+def _reasons(aff: Affinity, i: int, j: int, theirs: _Match, yours: _Match, max_reasons: int) -> list[Reason]:
+    cfg = aff.scorer.config
+    a, b = aff.profiles[i], aff.profiles[j]
+    found: list[Reason] = []
+    center, scale = cfg.calibration_center, cfg.calibration_scale
+    if theirs.z >= REASON_MIN_Z:
+        strength = cfg.complementarity_weight / (1 + np.exp(-(theirs.z - center) / scale))
+        found.append(Reason("they_offer", float(strength), theirs.offer, theirs.need))
+    if yours.z >= REASON_MIN_Z:
+        strength = 0.9 * cfg.complementarity_weight / (1 + np.exp(-(yours.z - center) / scale))
+        found.append(Reason("you_offer", float(strength), yours.offer, yours.need))
+    their_themes = set(b.themes)
+    themes = tuple(t for t in a.themes if t in their_themes)
+    if themes:
+        found.append(
+            Reason("shared_themes", cfg.theme_weight * float(aff.components["theme"][i, j]), codes=themes)
+        )
+    keywords: tuple[str, ...] = ()
+    if a.keywords and b.keywords:
+        mine = {kw.casefold(): kw for kw in a.keywords}
+        keywords = tuple(dict.fromkeys(mine[kw.casefold()] for kw in b.keywords if kw.casefold() in mine))
+    if keywords:
+        strength = cfg.similarity_weight * float(aff.components["similarity"][i, j])
+        found.append(Reason("shared_keywords", strength, codes=keywords))
+    found.sort(key=lambda r: -r.strength)
+    if a.sector != b.sector:
+        found.append(Reason("cross_sector", 0.0, codes=(a.sector, b.sector)))
+    if a.region and a.region == b.region:
+        found.append(Reason("same_region", 0.0, codes=(a.region,)))
+    if not found:
+        found.append(_plain_quote(b))
+    return found[:max_reasons]
+
+
+def _plain_quote(b: Profile) -> Reason:
+    """Last resort when no component gives a reason: quote j's first offer or description."""
+    if b.offers:
+        return Reason("their_offer", 0.0, phrase=b.offers[0])
+    first = b.description.strip().split(". ")[0][:120] or b.organisation
+    return Reason("their_work", 0.0, phrase=first)

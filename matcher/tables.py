@@ -1,0 +1,793 @@
+"""Workshop table plans: seat people at tables, round after round, to maximise affinity.
+
+Seating people so that the total affinity inside tables is as large as possible is the
+Maximally Diverse Grouping Problem (MDGP). :func:`plan_tables` solves it with hard
+constraints (table sizes, ``separate``, ``pinned``, ``locked`` rounds) and soft, weighted
+goals (a cross-sector mix at every table, few repeat encounters over rounds);
+:func:`table_plan_violations` / :func:`is_valid_table_plan` check a plan against the hard
+constraints (the checker beside the algorithm, as in networkx).
+
+How the soft goals enter the search: both are folded into the pair weights the optimiser sees.
+
+- Sector mix: every pair of the same sector at a table costs ``sector_weight``. Minimising
+  the number of same-sector pairs spreads each sector evenly over the tables, which gives
+  every table two or more sectors and no sector above half a table wherever attendance
+  allows. :attr:`TablePlan.sector_issues` lists the tables where that still fails.
+- Repeats: a pair seated together in two rounds costs ``repeat_penalty`` once per earlier
+  round in which they already shared a table (a pair meeting in m rounds costs C(m, 2) times
+  the penalty). Rounds are optimised in turn, each against the others (block coordinate
+  ascent): first in order, each round seeing the rounds before it, then cyclically with all
+  other rounds fixed, until the time is up. Each step keeps the round's seating unless it
+  finds a better one, so the total never drops.
+
+The search in each round is an iterated tabu search with move and swap neighbourhoods and
+O(1) evaluation of every candidate from per-person, per-table affinity sums (Numba kernels in
+:mod:`matcher._mdgp`); on the MDGPLIB benchmark it matches or beats Lai & Hao's Iterated
+Maxima Search at equal time (see ``bench/mdgp.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_flow
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+Pinned = Mapping[int, int] | Mapping[tuple[int, int], int]
+
+__all__ = [
+    "TablePlan",
+    "is_valid_table_plan",
+    "locked_from",
+    "plan_tables",
+    "table_plan_violations",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class TablePlan:
+    """A seating for every round, with its score and a report on every constraint.
+
+    ``assignment[r, i]`` is the table of person ``i`` in round ``r``; ``-1`` means absent,
+    which only occurs in locked rounds (a walk-in who was not there yet).
+    ``score`` = ``affinity_total`` - ``repeat_penalty`` * ``repeats``, where
+    ``affinity_total`` sums the affinity of every pair sharing a table, over all rounds, and
+    ``repeats`` counts repeat encounters (a pair meeting in m rounds counts C(m, 2)).
+    An excluded pair (affinity ``-inf``) seated together makes the score ``-inf`` and is
+    named in ``notes``. ``violations`` lists broken hard constraints (empty for every plan
+    :func:`plan_tables` returns); ``sector_issues`` lists tables whose sector mix misses the
+    soft goal although attendance would allow it.
+
+    Example:
+        >>> plan = plan_tables(np.ones((4, 4)) - np.eye(4), [(2, 2), (2, 2)], seconds=0.05)
+        >>> plan.assignment.shape, plan.score
+        ((1, 4), 2.0)
+    """
+
+    assignment: IntArray
+    score: float
+    affinity_total: float
+    repeats: int
+    repeat_penalty: float
+    round_scores: FloatArray
+    table_scores: FloatArray
+    table_sizes: IntArray
+    locked_rounds: int = 0
+    violations: tuple[str, ...] = ()
+    sector_issues: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+    iterations: int = 0
+    seed: int = 0
+    sector_weight: float = 0.0
+
+    @property
+    def rounds(self) -> int:
+        """Number of rounds, locked ones included."""
+        return int(self.assignment.shape[0])
+
+    @property
+    def n_tables(self) -> int:
+        """Number of tables."""
+        return int(self.table_sizes.shape[1])
+
+    def seating(self, round_: int) -> list[list[int]]:
+        """People at each table in one round: ``seating(r)[t]`` lists table t's people."""
+        row = self.assignment[round_]
+        return [np.flatnonzero(row == t).tolist() for t in range(self.n_tables)]
+
+    def rows(self) -> list[tuple[int, int, int]]:
+        """(round, table, person) for every seated person, sorted: the printable plan."""
+        out = [
+            (r, int(t), i)
+            for r in range(self.rounds)
+            for i, t in enumerate(self.assignment[r].tolist())
+            if t >= 0
+        ]
+        return sorted(out)
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _check_affinity(affinity: npt.ArrayLike) -> FloatArray:
+    a = np.array(affinity, dtype=np.float64)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"affinity: expected a square (n, n) matrix, got shape {a.shape}")
+    n = a.shape[0]
+    if n == 0:
+        raise ValueError("affinity: no people (shape (0, 0))")
+    off = ~np.eye(n, dtype=bool)
+    bad = np.argwhere(off & (np.isnan(a) | (a == np.inf)))
+    if len(bad):
+        i, j = bad[0]
+        raise ValueError(f"affinity: entry [{i}, {j}] is {a[i, j]}; use a finite value or -inf (excluded)")
+    both_inf = np.isneginf(a) & np.isneginf(a.T)
+    with np.errstate(invalid="ignore"):
+        diff = np.where(both_inf, 0.0, np.abs(a - a.T))
+    scale = max(1.0, float(np.abs(a[np.isfinite(a)]).max(initial=0.0)))
+    asym = np.argwhere(off & ~(diff <= 1e-6 * scale))
+    if len(asym):
+        i, j = asym[0]
+        raise ValueError(f"affinity: not symmetric: [{i}, {j}] = {a[i, j]} but [{j}, {i}] = {a[j, i]}")
+    return a
+
+
+def _check_tables(tables: Sequence[tuple[int, int]]) -> tuple[IntArray, IntArray]:
+    if len(tables) == 0:
+        raise ValueError("tables: give at least one (min_size, max_size) pair")
+    lo = np.zeros(len(tables), dtype=np.int64)
+    hi = np.zeros(len(tables), dtype=np.int64)
+    for t, pair in enumerate(tables):
+        try:
+            mn, mx = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"tables[{t}]: expected (min_size, max_size), got {pair!r}") from None
+        if int(mn) != mn or int(mx) != mx or not 0 <= mn <= mx or mx < 1:
+            raise ValueError(
+                f"tables[{t}]: need integers 0 <= min_size <= max_size, max_size >= 1; got {pair!r}"
+            )
+        lo[t], hi[t] = int(mn), int(mx)
+    return lo, hi
+
+
+def _encode_labels(labels: Sequence[Hashable | None] | None, n: int, name: str) -> tuple[IntArray, list[Any]]:
+    """Map labels to 0..L-1 (None -> -1); return codes and the label list."""
+    if labels is None:
+        return np.full(n, -1, dtype=np.int64), []
+    if len(labels) != n:
+        raise ValueError(f"{name}: expected one label per person ({n}), got {len(labels)}")
+    index: dict[Hashable, int] = {}
+    codes = np.full(n, -1, dtype=np.int64)
+    for i, lab in enumerate(labels):
+        if lab is not None:
+            codes[i] = index.setdefault(lab, len(index))
+    return codes, list(index)
+
+
+def _pins_by_round(pinned: Pinned | None, n: int, rounds: int, n_tables: int) -> list[dict[int, int]]:
+    """Expand ``pinned`` to one {person: table} dict per round, checking every entry."""
+    per_round: list[dict[int, int]] = [{} for _ in range(rounds)]
+    for key, table in (pinned or {}).items():
+        if isinstance(key, tuple):
+            r, person = key
+            targets = [int(r)]
+            if not 0 <= r < rounds:
+                raise ValueError(f"pinned[{key!r}]: round {r} is outside 0..{rounds - 1}")
+        else:
+            person, targets = key, list(range(rounds))
+        if not 0 <= person < n:
+            raise ValueError(f"pinned[{key!r}]: person {person} is outside 0..{n - 1}")
+        if not 0 <= table < n_tables:
+            raise ValueError(f"pinned[{key!r}]: table {table} is outside 0..{n_tables - 1}")
+        for r in targets:
+            if per_round[r].get(int(person), table) != table:
+                raise ValueError(
+                    f"pinned: person {person} is pinned to tables {per_round[r][person]} and {table} "
+                    f"in round {r}"
+                )
+            per_round[r][int(person)] = int(table)
+    return per_round
+
+
+def _locked_rows(locked: TablePlan | npt.ArrayLike | None, locked_rounds: int | None, n: int) -> IntArray:
+    if locked is None:
+        if locked_rounds:
+            raise ValueError("locked_rounds: given without a locked plan")
+        return np.zeros((0, n), dtype=np.int64)
+    rows = np.asarray(locked.assignment if isinstance(locked, TablePlan) else locked)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    if rows.ndim != 2 or rows.shape[1] != n:
+        raise ValueError(
+            f"locked: expected (rounds, {n}) table indices for the current people, got shape {rows.shape}; "
+            "use locked_from() to carry an earlier plan over to a changed population"
+        )
+    k = rows.shape[0] if locked_rounds is None else locked_rounds
+    if not 0 <= k <= rows.shape[0]:
+        raise ValueError(f"locked_rounds: {k} is outside 0..{rows.shape[0]} (rounds in the locked plan)")
+    return rows[:k].astype(np.int64)
+
+
+# --------------------------------------------------------------------------- feasibility
+
+
+def _check_round_pins(
+    r: int, pins: Mapping[int, int], lo: IntArray, hi: IntArray, sep: IntArray, sep_names: list[Any]
+) -> None:
+    counts = (
+        np.bincount(np.array(list(pins.values()), dtype=np.int64), minlength=len(lo))
+        if pins
+        else np.zeros(len(lo), np.int64)
+    )
+    for tt in np.flatnonzero(counts > hi):
+        t = int(tt)
+        raise ValueError(
+            f"pinned: {counts[t]} people pinned to table {t} in round {r}, which seats at most {hi[t]}"
+        )
+    seen: dict[tuple[int, int], int] = {}
+    for person, t in sorted(pins.items()):
+        if sep[person] >= 0:
+            other = seen.setdefault((int(sep[person]), t), person)
+            if other != person:
+                raise ValueError(
+                    f"pinned: people {other} and {person} are both pinned to table {t} in round {r} "
+                    f"but share separate label {sep_names[sep[person]]!r}"
+                )
+
+
+def _initial_seating(
+    r: int,
+    pins: Mapping[int, int],
+    lo: IntArray,
+    hi: IntArray,
+    sep: IntArray,
+    sep_names: list[Any],
+    rng: np.random.Generator,
+) -> IntArray:
+    """A random seating meeting sizes, ``separate`` and pins, from a flow; ValueError if none exists.
+
+    Flow network: source -> one node per separate label (exactly its free members) and one
+    node for unlabelled people -> tables (a label sends at most one person per table and none
+    where a pinned member already sits) -> sink with lower bound min and capacity max, minus
+    the pinned. Lower bounds go through the usual super-source / super-sink transform.
+    """
+    n, n_tables = len(sep), len(lo)
+    _check_round_pins(r, pins, lo, hi, sep, sep_names)
+    seat = np.full(n, -1, dtype=np.int64)
+    for person, t in pins.items():
+        seat[person] = t
+    pinned_count = np.bincount(seat[seat >= 0], minlength=n_tables)
+    free = np.flatnonzero(seat < 0)
+    labels = sorted({int(sep[i]) for i in free if sep[i] >= 0})
+    members = {lab: [int(i) for i in free if sep[i] == lab] for lab in labels}
+    for lab, people in members.items():
+        allowed = n_tables - len({int(seat[i]) for i in np.flatnonzero((sep == lab) & (seat >= 0))})
+        if len(people) > allowed:
+            raise ValueError(
+                f"separate: label {sep_names[lab]!r} has {len(people)} people to seat apart in round {r} "
+                f"but only {allowed} tables are open to them"
+            )
+    unlabelled = [int(i) for i in free if sep[i] < 0]
+    lo_r = np.maximum(lo - pinned_count, 0)
+    cap_r = hi - pinned_count
+    # node ids
+    src, snk, s_star, t_star = 0, 1, 2, 3
+    tab0 = 4
+    lab0 = tab0 + n_tables
+    free_node = lab0 + len(labels)
+    size = free_node + 1
+    edges: dict[tuple[int, int], int] = {}
+
+    def add(u: int, v: int, c: int) -> None:
+        if c > 0:
+            edges[(u, v)] = edges.get((u, v), 0) + c
+
+    for k, lab in enumerate(labels):
+        add(s_star, lab0 + k, len(members[lab]))
+        add(src, t_star, len(members[lab]))
+        taken = {int(seat[i]) for i in np.flatnonzero((sep == lab) & (seat >= 0))}
+        for t in range(n_tables):
+            if t not in taken:
+                add(lab0 + k, tab0 + t, 1)
+    add(s_star, free_node, len(unlabelled))
+    add(src, t_star, len(unlabelled))
+    for t in range(n_tables):
+        add(free_node, tab0 + t, len(unlabelled))
+        add(tab0 + t, snk, int(cap_r[t] - lo_r[t]))
+        add(s_star, snk, int(lo_r[t]))
+        add(tab0 + t, t_star, int(lo_r[t]))
+    add(snk, src, n + 1)
+    need = len(free) + int(lo_r.sum())
+    keys = list(edges)
+    graph = csr_matrix(
+        ([edges[e] for e in keys], ([e[0] for e in keys], [e[1] for e in keys])),
+        shape=(size, size),
+        dtype=np.int32,
+    )
+    result = maximum_flow(graph, s_star, t_star)
+    if result.flow_value < need:
+        raise ValueError(
+            f"round {r}: no seating satisfies the table sizes "
+            f"{list(zip(lo.tolist(), hi.tolist(), strict=True))} "
+            f"together with separate and pinned ({len(free)} people to seat, {len(pins)} pinned)"
+        )
+    flow = result.flow.tocsr()
+    for k, lab in enumerate(labels):
+        people = list(rng.permutation(members[lab]))
+        for t in range(n_tables):
+            if flow[lab0 + k, tab0 + t] > 0:
+                seat[people.pop()] = t
+    order = list(rng.permutation(unlabelled))
+    for t in range(n_tables):
+        for _ in range(int(flow[free_node, tab0 + t])):
+            seat[order.pop()] = t
+    return seat
+
+
+# --------------------------------------------------------------------------- checker
+
+
+def table_plan_violations(
+    plan: TablePlan | npt.ArrayLike,
+    tables: Sequence[tuple[int, int]],
+    *,
+    separate: Sequence[Hashable | None] | None = None,
+    pinned: Pinned | None = None,
+    locked: TablePlan | npt.ArrayLike | None = None,
+    locked_rounds: int | None = None,
+) -> list[str]:
+    """List every hard constraint a plan breaks (empty list: the plan is valid).
+
+    ``plan`` is a :class:`TablePlan` or a (rounds, n) array of table indices. Checks: the
+    shape and table indices; in every round that is not locked, the table size bounds,
+    ``separate`` (no two people with the same label at one table) and ``pinned``; locked
+    rounds must equal the leading rows of ``locked`` (``-1`` = absent, allowed only there).
+    Parameters mean the same as in :func:`plan_tables`.
+
+    Example:
+        >>> table_plan_violations([[0, 0, 1]], [(1, 2), (1, 2)], separate=["a", "a", None])
+        ['round 0, table 0: people 0 and 1 share separate label a']
+    """
+    rows = np.asarray(plan.assignment if isinstance(plan, TablePlan) else plan)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    if rows.ndim != 2:
+        return [f"assignment: expected a (rounds, n) array, got shape {rows.shape}"]
+    n_rounds, n = rows.shape
+    lo, hi = _check_tables(tables)
+    keep = _locked_rows(locked, locked_rounds, n)
+    sep, sep_names = _encode_labels(separate, n, "separate")
+    pins = _pins_by_round(pinned, n, n_rounds, len(lo))
+    out: list[str] = []
+    if len(keep) > n_rounds:
+        out.append(f"locked: {len(keep)} locked rounds but the plan has only {n_rounds}")
+    for r in range(n_rounds):
+        row = rows[r]
+        is_locked = r < len(keep)
+        if is_locked and not np.array_equal(row, keep[r]):
+            diff = np.flatnonzero(row != keep[r])
+            out.append(f"round {r}: locked round changed for people {diff[:5].tolist()}")
+            continue
+        bad = np.flatnonzero((row < (-1 if is_locked else 0)) | (row >= len(lo)))
+        if len(bad):
+            out.append(f"round {r}: person {bad[0]} has table {row[bad[0]]}, outside 0..{len(lo) - 1}")
+            continue
+        if not is_locked:
+            out.extend(_round_violations(r, row, lo, hi, sep, sep_names, pins[r]))
+    return out
+
+
+def _round_violations(
+    r: int,
+    row: IntArray,
+    lo: IntArray,
+    hi: IntArray,
+    sep: IntArray,
+    sep_names: list[Any],
+    pins: Mapping[int, int],
+) -> list[str]:
+    out = []
+    sizes = np.bincount(row, minlength=len(lo))
+    for t in np.flatnonzero((sizes < lo) | (sizes > hi)).tolist():
+        out.append(f"round {r}, table {t}: {sizes[t]} people, allowed {lo[t]}..{hi[t]}")
+    seen: dict[tuple[int, int], int] = {}
+    for i in np.flatnonzero(sep >= 0).tolist():
+        other = seen.setdefault((int(sep[i]), int(row[i])), i)
+        if other != i:
+            out.append(
+                f"round {r}, table {row[i]}: people {other} and {i} share separate label {sep_names[sep[i]]}"
+            )
+    for person, t in sorted(pins.items()):
+        if row[person] != t:
+            out.append(f"round {r}: person {person} is pinned to table {t} but sits at table {row[person]}")
+    return out
+
+
+def is_valid_table_plan(
+    plan: TablePlan | npt.ArrayLike,
+    tables: Sequence[tuple[int, int]],
+    *,
+    separate: Sequence[Hashable | None] | None = None,
+    pinned: Pinned | None = None,
+    locked: TablePlan | npt.ArrayLike | None = None,
+    locked_rounds: int | None = None,
+) -> bool:
+    """True when ``plan`` breaks no hard constraint (see :func:`table_plan_violations`).
+
+    Example:
+        >>> is_valid_table_plan([[0, 1, 0, 1]], [(2, 2), (2, 2)])
+        True
+    """
+    return not table_plan_violations(
+        plan, tables, separate=separate, pinned=pinned, locked=locked, locked_rounds=locked_rounds
+    )
+
+
+def locked_from(plan: TablePlan | npt.ArrayLike, rounds: int, old_index: Sequence[int]) -> IntArray:
+    """Carry the first ``rounds`` rounds of an earlier plan over to a changed population.
+
+    ``old_index[k]`` is the column of new person ``k`` in the earlier plan, or ``-1`` for a
+    walk-in (absent in those rounds). People who left are simply not listed. Pass the result
+    as ``locked=`` to :func:`plan_tables` with the affinity of the new population.
+
+    Example:
+        >>> locked_from([[0, 1, 1], [1, 0, 1]], 1, [2, 0, -1])  # person 1 left, one walk-in
+        array([[ 1,  0, -1]])
+    """
+    rows = np.asarray(plan.assignment if isinstance(plan, TablePlan) else plan, dtype=np.int64)
+    if not 0 <= rounds <= rows.shape[0]:
+        raise ValueError(f"rounds: {rounds} is outside 0..{rows.shape[0]}")
+    idx = np.asarray(old_index, dtype=np.int64)
+    if len(idx) and (idx.max() >= rows.shape[1] or idx.min() < -1):
+        raise ValueError(f"old_index: entries must be -1 or columns 0..{rows.shape[1] - 1}")
+    out = np.full((rounds, len(idx)), -1, dtype=np.int64)
+    present = idx >= 0
+    out[:, present] = rows[:rounds, idx[present]]
+    return out
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _meetings(rows: IntArray, n: int) -> IntArray:
+    """meet[i, j] = number of rounds in which i and j share a table (zero diagonal)."""
+    meet = np.zeros((n, n), dtype=np.int64)
+    for row in rows:
+        meet += (row[:, None] == row[None, :]) & (row >= 0)[:, None]
+    np.fill_diagonal(meet, 0)
+    return meet
+
+
+def _pair_sum(a: FloatArray, people: IntArray) -> float:
+    sub = a[np.ix_(people, people)]
+    return float(sub[np.triu_indices(len(people), 1)].sum()) if len(people) > 1 else 0.0
+
+
+def _sector_issues(
+    rows: IntArray, first: int, lo: IntArray, sectors: Sequence[Hashable] | None
+) -> tuple[str, ...]:
+    if sectors is None:
+        return ()
+    out = []
+    labels = np.asarray([str(s) for s in sectors])
+    for r in range(first, len(rows)):
+        row = rows[r]
+        present = row >= 0
+        totals = {s: int(np.sum(labels[present] == s)) for s in set(labels[present].tolist())}
+        sizes = np.bincount(row[present], minlength=len(lo))
+        half_room = int(np.sum(sizes // 2))
+        for t in range(len(lo)):
+            here = labels[row == t]
+            if len(here) < 2:
+                continue
+            values, counts = np.unique(here, return_counts=True)
+            top = int(np.argmax(counts))
+            if len(values) == 1 and len(totals) > 1:
+                out.append(f"round {r}, table {t}: only sector {values[0]}")
+            elif counts[top] > len(here) / 2 and totals[str(values[top])] <= half_room:
+                out.append(
+                    f"round {r}, table {t}: sector {values[top]} holds {counts[top]} of {len(here)} seats"
+                )
+    return tuple(out)
+
+
+def _evaluate(
+    a: FloatArray, rows: IntArray, n_tables: int, penalty: float
+) -> tuple[float, float, int, FloatArray, FloatArray, IntArray, list[str]]:
+    """Score, affinity total, repeats, per-round and per-table figures, excluded-pair notes."""
+    n_rounds, n = rows.shape
+    table_scores = np.zeros((n_rounds, n_tables))
+    table_sizes = np.zeros((n_rounds, n_tables), dtype=np.int64)
+    notes = []
+    for r in range(n_rounds):
+        for t in range(n_tables):
+            people = np.flatnonzero(rows[r] == t)
+            table_sizes[r, t] = len(people)
+            table_scores[r, t] = _pair_sum(a, people)
+            if table_scores[r, t] == -np.inf:
+                sub = a[np.ix_(people, people)]
+                i, j = np.argwhere(np.triu(np.isneginf(sub), 1))[0]
+                notes.append(
+                    f"round {r}, table {t}: excluded pair ({people[i]}, {people[j]}) seated together"
+                )
+    meet = _meetings(rows, n)
+    repeats = int(np.sum(meet * (meet - 1) // 2) // 2)
+    round_scores = table_scores.sum(axis=1)
+    total = float(round_scores.sum())
+    return total - penalty * repeats, total, repeats, round_scores, table_scores, table_sizes, notes
+
+
+# --------------------------------------------------------------------------- search driver
+
+
+def _search_round(
+    b: FloatArray,
+    seat: IntArray,
+    lo: IntArray,
+    hi: IntArray,
+    movable: npt.NDArray[np.bool_],
+    sep: IntArray,
+    deadline: float,
+    iteration_budget: int | None,
+    seed: int,
+) -> tuple[IntArray, int]:
+    """Improve one round's seating on pair weights ``b`` until the deadline or the budget."""
+    from matcher import _mdgp  # Numba loads on first use, not on `import matcher`
+
+    n, n_tables = len(seat), len(lo)
+    if n_tables == 1 or not movable.any():
+        return seat, 0
+    g = seat.copy()
+    best = seat.copy()
+    sizes = np.bincount(g, minlength=n_tables).astype(np.int64)
+    n_sep = max(1, int(sep.max()) + 1)
+    sepcnt = np.zeros((n_sep, n_tables), dtype=np.int64)
+    for i in np.flatnonzero(sep >= 0):
+        sepcnt[sep[i], g[i]] += 1
+    tabu = np.zeros((n, n_tables), dtype=np.int64)
+    istate = np.zeros(4, dtype=np.int64)
+    fstate = np.zeros(2)
+    fstate[_mdgp.F] = fstate[_mdgp.BEST_F] = _mdgp.objective(b, g)
+    params = _search_params(n)
+    chunk = int(max(1, min(1000, 2_000_000 // (n * n))))
+    done = 0
+    while iteration_budget is None or done < iteration_budget:
+        steps = chunk if iteration_budget is None else min(chunk, iteration_budget - done)
+        chunk_seed = (seed * 1_000_003 + done) % (2**31 - 1)
+        _mdgp.run_chunk(
+            b, g, best, sizes, lo, hi, movable, sep, sepcnt, tabu, istate, fstate, params, steps, chunk_seed
+        )
+        done += steps
+        if time.perf_counter() >= deadline:  # checked after the chunk: at least one always runs
+            break
+    return best, done
+
+
+def _search_params(n: int) -> IntArray:
+    """(tenure_min, tenure_spread, stall_limit, strength_min, strength_spread) for n people.
+
+    The stall limit (iterations without a new best before a perturbation) was measured on
+    MDGPLIB at equal iteration budgets: 200 is best up to n = 120, while at n = 240 and 480
+    the tabu walk needs 10,000 to 20,000 iterations before a restart pays (bench/mdgp.py).
+    """
+    tenure = max(1, min(10, n // 4))
+    stall = 200 if n <= 120 else min(20_000, 200 + 82 * (n - 120))
+    return np.array([tenure, tenure, stall, max(1, min(5, n // 4)), max(1, min(10, n // 3))], dtype=np.int64)
+
+
+def _pair_weights(
+    a: FloatArray, sectors: Sequence[Hashable] | None, sector_weight: float, penalty: float, n_rounds: int
+) -> FloatArray:
+    """Affinity with the sector-mix cost folded in and -inf replaced by a cost no gain can offset."""
+    n = a.shape[0]
+    b = a.copy()
+    np.fill_diagonal(b, 0.0)
+    finite = np.isfinite(b)
+    if sectors is not None:
+        labels = np.asarray([str(s) for s in sectors])
+        b -= sector_weight * (labels[:, None] == labels[None, :])
+    big = 1.0 + 2.0 * (np.abs(b[finite]).sum() + (abs(sector_weight) + abs(penalty) * n_rounds) * n * n)
+    b[~finite] = -big
+    np.fill_diagonal(b, 0.0)
+    return b
+
+
+def _schedule(free_rounds: list[int]) -> list[tuple[int, float, bool]]:
+    """(round, share of the budget, whether later rounds are ignored) for each search step."""
+    if len(free_rounds) == 1:
+        return [(free_rounds[0], 1.0, False)]
+    first = [(r, 0.5 / len(free_rounds), True) for r in free_rounds]
+    passes = 3
+    cyc = [(r, 0.5 / (passes * len(free_rounds)), False) for _ in range(passes) for r in free_rounds]
+    return first + cyc
+
+
+# --------------------------------------------------------------------------- public entry point
+
+
+def plan_tables(
+    affinity: npt.ArrayLike,
+    tables: Sequence[tuple[int, int]],
+    rounds: int = 1,
+    *,
+    sectors: Sequence[Hashable] | None = None,
+    separate: Sequence[Hashable | None] | None = None,
+    pinned: Pinned | None = None,
+    locked: TablePlan | npt.ArrayLike | None = None,
+    locked_rounds: int | None = None,
+    repeat_penalty: float | None = None,
+    sector_weight: float | None = None,
+    seconds: float = 10.0,
+    max_iterations: int | None = None,
+    seed: int = 0,
+) -> TablePlan:
+    """Seat people at tables for ``rounds`` rounds, maximising the affinity shared at tables.
+
+    Args:
+        affinity: (n, n) symmetric pair scores; the diagonal is ignored. ``-inf`` marks an
+            excluded pair (e.g. same organisation): it is avoided at any cost, and where the
+            hard constraints leave no other way, the plan seats it, names it in ``notes``
+            and scores ``-inf``. NaN and ``+inf`` are errors.
+        tables: ``(min_size, max_size)`` per table (hard).
+        rounds: total number of rounds, locked rounds included.
+        sectors: one sector label per person; drives the soft cross-sector mix.
+        separate: one label per person (``None``: no label); people sharing a label never
+            share a table (hard), e.g. colleagues of one organisation.
+        pinned: ``{person: table}`` for every round that is not locked, or
+            ``{(round, person): table}`` for one round (hard).
+        locked: rounds already played: a :class:`TablePlan` or a (k, n) array of table
+            indices for the *current* people (``-1`` = absent then, e.g. a walk-in). Its
+            first ``locked_rounds`` rows (default: all) are kept as they are; size bounds,
+            ``separate`` and ``pinned`` are not re-checked on them, but their encounters
+            count as repeats. After people leave or arrive, build it with :func:`locked_from`.
+        repeat_penalty: cost of each repeat encounter (default: the largest absolute
+            affinity, so meeting someone again is never worth more than a new encounter).
+        sector_weight: cost of each same-sector pair at a table (default: the mean absolute
+            affinity; 0 turns the sector mix off).
+        seconds: time limit; the best plan found by then is returned (anytime).
+        max_iterations: optional budget of search iterations; when it stops the search
+            before ``seconds`` does, the plan depends only on the inputs and ``seed``.
+        seed: seed of every random choice.
+
+    Raises:
+        ValueError: malformed input, or hard constraints no seating can meet (the message
+            names the conflict: sizes vs. attendance, a pin, a ``separate`` label).
+
+    Example:
+        >>> aff = np.array([[0, 9, 1, 1], [9, 0, 1, 1], [1, 1, 0, 9], [1, 1, 9, 0]])
+        >>> plan = plan_tables(aff, [(2, 2), (2, 2)], seconds=0.1)
+        >>> sorted(map(sorted, plan.seating(0)))
+        [[0, 1], [2, 3]]
+    """
+    start = time.perf_counter()
+    a = _check_affinity(affinity)
+    n = a.shape[0]
+    lo, hi = _check_tables(tables)
+    if int(rounds) != rounds or rounds < 1:
+        raise ValueError(f"rounds: expected a positive integer, got {rounds!r}")
+    if seconds <= 0:
+        raise ValueError(f"seconds: expected a positive time limit, got {seconds!r}")
+    if max_iterations is not None and max_iterations < 0:
+        raise ValueError(f"max_iterations: expected >= 0, got {max_iterations!r}")
+    if lo.sum() > n:
+        raise ValueError(f"tables: the minimum sizes add up to {lo.sum()} seats but only {n} people attend")
+    if hi.sum() < n:
+        raise ValueError(f"tables: the maximum sizes add up to {hi.sum()} seats, too few for {n} people")
+    if sectors is not None and len(sectors) != n:
+        raise ValueError(f"sectors: expected one label per person ({n}), got {len(sectors)}")
+    keep = _locked_rows(locked, locked_rounds, n)
+    if len(keep) > rounds:
+        raise ValueError(f"locked_rounds: {len(keep)} locked rounds but rounds={rounds}")
+    if len(keep) and (keep.min() < -1 or keep.max() >= len(lo)):
+        raise ValueError(f"locked: table indices must be -1 (absent) or 0..{len(lo) - 1}")
+    sep, sep_names = _encode_labels(separate, n, "separate")
+    pins = _pins_by_round(pinned, n, rounds, len(lo))
+    for r in range(len(keep)):
+        for person, t in pins[r].items():
+            if isinstance(pinned, Mapping) and (r, person) in pinned and keep[r, person] != t:
+                raise ValueError(
+                    f"pinned[({r}, {person})]: table {t}, but locked round {r} "
+                    f"seats them at {keep[r, person]}"
+                )
+    finite = a[np.isfinite(a) & ~np.eye(n, dtype=bool)]
+    scale = float(np.abs(finite).max()) if finite.size else 1.0
+    penalty = scale if repeat_penalty is None else float(repeat_penalty)
+    weight = (
+        (float(np.abs(finite).mean()) if finite.size else 0.0)
+        if sector_weight is None
+        else float(sector_weight)
+    )
+    rng = np.random.default_rng(seed)
+    rows = np.zeros((rounds, n), dtype=np.int64)
+    rows[: len(keep)] = keep
+    for r in range(len(keep), rounds):
+        rows[r] = _initial_seating(r, pins[r], lo, hi, sep, sep_names, rng)
+    b = _pair_weights(a, sectors, weight, penalty, rounds)
+    iterations = _optimise(
+        b, rows, len(keep), pins, lo, hi, sep, penalty, start + seconds, max_iterations, seed
+    )
+    return _make_plan(
+        a, rows, lo, hi, len(keep), penalty, weight, sectors, separate, pinned, keep, start, iterations, seed
+    )
+
+
+def _optimise(
+    b: FloatArray,
+    rows: IntArray,
+    n_locked: int,
+    pins: list[dict[int, int]],
+    lo: IntArray,
+    hi: IntArray,
+    sep: IntArray,
+    penalty: float,
+    deadline: float,
+    max_iterations: int | None,
+    seed: int,
+) -> int:
+    """Block coordinate ascent over the free rounds of ``rows`` (changed in place)."""
+    n_rounds, n = rows.shape
+    free_rounds = list(range(n_locked, n_rounds))
+    if not free_rounds:
+        return 0
+    total_time = max(0.0, deadline - time.perf_counter())
+    step_start = time.perf_counter()
+    used = 0
+    for step, (r, share, only_earlier) in enumerate(_schedule(free_rounds)):
+        step_start += share * total_time
+        others = rows[:r] if only_earlier else np.delete(rows, r, axis=0)
+        weights = b - penalty * _meetings(others, n) if penalty and len(others) else b
+        movable = np.ones(n, dtype=np.bool_)
+        movable[list(pins[r])] = False
+        budget = None if max_iterations is None else int(np.ceil(share * max_iterations))
+        rows[r], done = _search_round(
+            weights, rows[r], lo, hi, movable, sep, step_start, budget, seed + 7919 * step
+        )
+        used += done
+    return used
+
+
+def _make_plan(
+    a: FloatArray,
+    rows: IntArray,
+    lo: IntArray,
+    hi: IntArray,
+    n_locked: int,
+    penalty: float,
+    weight: float,
+    sectors: Sequence[Hashable] | None,
+    separate: Sequence[Hashable | None] | None,
+    pinned: Pinned | None,
+    keep: IntArray,
+    start: float,
+    iterations: int,
+    seed: int,
+) -> TablePlan:
+    score, total, repeats, round_scores, table_scores, sizes, notes = _evaluate(a, rows, len(lo), penalty)
+    tables = list(zip(lo.tolist(), hi.tolist(), strict=True))
+    violations = table_plan_violations(rows, tables, separate=separate, pinned=pinned, locked=keep)
+    return TablePlan(
+        assignment=rows,
+        score=score,
+        affinity_total=total,
+        repeats=repeats,
+        repeat_penalty=penalty,
+        round_scores=round_scores,
+        table_scores=table_scores,
+        table_sizes=sizes,
+        locked_rounds=n_locked,
+        violations=tuple(violations),
+        sector_issues=_sector_issues(rows, n_locked, lo, sectors),
+        notes=tuple(notes),
+        seconds=time.perf_counter() - start,
+        iterations=iterations,
+        seed=seed,
+        sector_weight=weight,
+    )

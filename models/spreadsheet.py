@@ -1,0 +1,229 @@
+"""Read and write the spreadsheets organisers live in: CSV (as Excel writes it) and XLSX.
+
+Finnish Excel saves "CSV (semicolon)" in cp1252 and "CSV UTF-8" with a byte-order mark;
+both are read, with ``;``, ``,`` or tab as the separator. Row numbers are the ones the
+user sees in Excel: the header is row 1, and a cell with line breaks stays one row.
+
+Example:
+    >>> sheet = read_sheet_bytes("Nimi;Sähköposti\\r\\nMaija;m@x.fi\\r\\n".encode("cp1252"), "a.csv")
+    >>> sheet.headers, sheet.rows[0].values
+    (['Nimi', 'Sähköposti'], ['Maija', 'm@x.fi'])
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ZIP_MAGIC = b"PK\x03\x04"
+_SEPARATORS = (";", ",", "\t")
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be read as a spreadsheet at all (encoding, format, no header)."""
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One data row: its number as the spreadsheet shows it, and its cells as text."""
+
+    number: int
+    values: list[str]
+
+
+@dataclass
+class Sheet:
+    """A read spreadsheet: header cells, data rows, and how the file was encoded."""
+
+    headers: list[str]
+    rows: list[SheetRow] = field(default_factory=list)
+    encoding: str = "xlsx"
+    separator: str | None = None
+
+
+def decode_text(data: bytes, name: str = "file") -> tuple[str, str]:
+    """Decode CSV bytes as UTF-8 (with or without BOM) or cp1252; anything else is an error.
+
+    Returns the text and the encoding used.
+
+    Example:
+        >>> decode_text("Sähköposti".encode("cp1252"))
+        ('Sähköposti', 'cp1252')
+    """
+    if data.startswith(_UTF16_BOMS) or (len(data) > 1 and data[1:2] == b"\x00" and data[0:1] != b"\x00"):
+        raise SpreadsheetError(
+            f"{name}: the file is UTF-16 (Excel's 'Unicode text'); "
+            "save it as 'CSV UTF-8' or 'CSV (semicolon)'"
+        )
+    if b"\x00" in data[:4096]:
+        raise SpreadsheetError(
+            f"{name}: this is not a text file (it holds binary data); give a CSV or XLSX file"
+        )
+    if data.startswith(UTF8_BOM):
+        try:
+            return data[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError(f"{name}: starts as UTF-8 but byte {exc.start} is not UTF-8") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            f"{name}: the text is neither UTF-8 nor Windows-1252 (cp1252), byte {exc.start} "
+            "cannot be read; save it from Excel as 'CSV UTF-8'"
+        ) from None
+
+
+def sniff_separator(text: str) -> str:
+    """The separator of the header line: the most frequent of ``;``, ``,`` and tab outside quotes.
+
+    Example:
+        >>> sniff_separator('Etunimi;Sukunimi;"Teemat, muut"\\nA;B;C')
+        ';'
+    """
+    header, in_quotes = [], False
+    for ch in text:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif ch in "\r\n" and not in_quotes:
+            break
+        elif not in_quotes:
+            header.append(ch)
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ";"
+
+
+def _is_blank(values: Sequence[str]) -> bool:
+    return all(not v.strip() for v in values)
+
+
+def _sheet_from_records(records: Iterable[tuple[int, list[str]]], name: str) -> Sheet:
+    header: list[str] | None = None
+    rows: list[SheetRow] = []
+    for number, values in records:
+        if header is None:
+            if _is_blank(values):
+                continue
+            header = [v.strip().lstrip("\ufeff") for v in values]
+            while header and not header[-1]:
+                header.pop()
+            continue
+        if not _is_blank(values):
+            rows.append(SheetRow(number, values))
+    if header is None:
+        raise SpreadsheetError(f"{name}: the file is empty (no header row)")
+    return Sheet(headers=header, rows=rows)
+
+
+def read_csv_text(text: str, name: str = "file") -> Sheet:
+    """Parse CSV text; the separator is sniffed from the header line."""
+    separator = sniff_separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        sheet = _sheet_from_records(((i, rec) for i, rec in enumerate(reader, start=1)), name)
+    except csv.Error as exc:
+        raise SpreadsheetError(f"{name}: not valid CSV ({exc})") from None
+    sheet.separator = separator
+    return sheet
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx_bytes(data: bytes, name: str = "file") -> Sheet:
+    """Read the first worksheet of an XLSX workbook."""
+    from openpyxl import load_workbook  # imported here: only XLSX users pay for it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise SpreadsheetError(f"{name}: not a readable XLSX workbook ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        records = (
+            (number, [_cell_text(v) for v in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        return _sheet_from_records(records, name)
+    finally:
+        workbook.close()
+
+
+def read_sheet_bytes(data: bytes, name: str) -> Sheet:
+    """Read CSV or XLSX bytes (XLSX recognised by content, not only by the file name)."""
+    if data.startswith(_ZIP_MAGIC):
+        return read_xlsx_bytes(data, name)
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        raise SpreadsheetError(f"{name}: the name says XLSX but the content is not an XLSX workbook")
+    if name.lower().endswith(".xls"):
+        raise SpreadsheetError(f"{name}: old Excel .xls files are not read; save as XLSX or CSV")
+    text, encoding = decode_text(data, name)
+    sheet = read_csv_text(text, name)
+    sheet.encoding = encoding
+    return sheet
+
+
+def read_sheet(path: str | Path) -> Sheet:
+    """Read a CSV or XLSX file from disk."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpreadsheetError(f"{path}: cannot read the file ({exc.strerror})") from None
+    return read_sheet_bytes(data, str(path))
+
+
+def write_sheet(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """Write a table as XLSX (``.xlsx`` path) or as CSV that Finnish Excel opens directly
+    (UTF-8 with BOM, ``;`` separator, CRLF). Returns the path.
+
+    Example:
+        >>> import tempfile, os
+        >>> p = write_sheet(os.path.join(tempfile.mkdtemp(), "x.csv"), ["a"], [["ä"]])
+        >>> p.read_bytes()
+        b'\\xef\\xbb\\xbfa\\r\\n\\xc3\\xa4\\r\\n'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
+        workbook.save(path)
+        return path
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+    return path
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)  # XLSX has no time zones; UTC by convention
+    return value
