@@ -26,7 +26,7 @@ from api.jobs import JobRunner
 from api.routes import ROUTERS
 from api.security import LinkSigner
 from api.settings import Settings, get_settings
-from api.workflows_api import ConflictError, NotFoundError
+from api.workflows_api import ConflictError, FieldError, NotFoundError
 from matcher.embed import TextEncoder
 from models.db import make_engine
 
@@ -79,6 +79,12 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
             }
         )
     return JSONResponse(status_code=422, content=jsonable_encoder({"detail": errors}))
+
+
+async def _field_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, FieldError)
+    detail = [{"loc": ["body", exc.field], "field": exc.field, "msg": str(exc), "type": "value_error"}]
+    return JSONResponse(status_code=422, content={"detail": detail})
 
 
 async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
@@ -156,6 +162,7 @@ def create_app(
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(FieldError, _field_error)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(sa.exc.IntegrityError, _integrity)
     app.add_exception_handler(sa.exc.DataError, _data_error)

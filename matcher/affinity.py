@@ -39,7 +39,6 @@ Example:
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -231,42 +230,63 @@ class StatementScorer:
     def best_pairs(self, needers: I64, offerers: I64) -> tuple[F32, I64, I64]:
         """For each pair (needers[p], offerers[p]): best fused z-score, need row, offer row.
 
-        Rows are -1 (z = -inf) where one side has no statements. Pairs are grouped by needer,
-        so each needer's needs meet all its partners' offers in one small product.
+        Rows are -1 (z = -inf) where one side has no statements. Every (need, offer)
+        combination of every pair is scored as one row-wise dot product, in chunks; ties go
+        to the first offer, then the first need.
         """
         st = self.statements
         n = len(st.texts)
         need_start = np.searchsorted(st.need_owner, np.arange(n + 1))
         offer_start = np.searchsorted(st.offer_owner, np.arange(n + 1))
+        n_needs = (need_start[1:] - need_start[:-1])[needers]
+        n_offers = (offer_start[1:] - offer_start[:-1])[offerers]
         score = np.full(len(needers), -np.inf, dtype=np.float32)
         need_row = np.full(len(needers), -1, dtype=np.int64)
         offer_row = np.full(len(needers), -1, dtype=np.int64)
-        order = np.argsort(needers, kind="stable")
-        bounds = np.flatnonzero(np.r_[True, needers[order][1:] != needers[order][:-1], True])
-        offset = np.float32(self.need_offer.offset)
-        for lo, hi in itertools.pairwise(bounds.tolist()):
-            group = order[lo:hi]
-            i = int(needers[group[0]])
-            partners = offerers[group]
-            counts = offer_start[partners + 1] - offer_start[partners]
-            owner = np.repeat(np.arange(len(group)), counts)
-            if need_start[i] == need_start[i + 1] or owner.size == 0:
-                continue
-            offers = (
-                offer_start[partners][owner] + np.arange(owner.size) - (np.cumsum(counts) - counts)[owner]
+        combos = n_needs * n_offers
+        ends = np.cumsum(combos)
+        lo = 0
+        while lo < len(needers):
+            # 2**13 combinations per chunk: the gathered rows stay small (a few MiB) and reusable
+            hi = max(int(np.searchsorted(ends, (ends[lo] - combos[lo]) + 2**13, side="right")), lo + 1)
+            self._best_in_chunk(
+                np.arange(lo, hi),
+                n_needs,
+                n_offers,
+                need_start[needers],
+                offer_start[offerers],
+                (score, need_row, offer_row),
             )
-            z = self._needs_left[need_start[i] : need_start[i + 1]] @ self._offers_right[offers].T - offset
-            per_offer, best_need = z.max(0), z.argmax(0)
-            top = np.full(len(group), -np.inf, dtype=np.float32)
-            np.maximum.at(top, owner, per_offer)
-            hits = np.flatnonzero(per_offer == top[owner])
-            hit_owner = owner[hits]
-            first = np.concatenate(([True], hit_owner[1:] != hit_owner[:-1]))
-            col = hits[first]
-            g = owner[col]
-            score[group[g]] = per_offer[col]
-            need_row[group[g]], offer_row[group[g]] = need_start[i] + best_need[col], offers[col]
+            lo = hi
         return score, need_row, offer_row
+
+    def _best_in_chunk(
+        self,
+        chunk: I64,
+        n_needs: I64,
+        n_offers: I64,
+        first_need: I64,
+        first_offer: I64,
+        out: tuple[F32, I64, I64],
+    ) -> None:
+        """:meth:`best_pairs` for the pairs ``chunk``, written into ``out``."""
+        chunk = chunk[(n_needs[chunk] > 0) & (n_offers[chunk] > 0)]
+        if chunk.size == 0:
+            return
+        counts = n_needs[chunk] * n_offers[chunk]
+        starts = np.cumsum(counts) - counts
+        pair = np.repeat(np.arange(chunk.size), counts)
+        local = np.arange(pair.size) - starts[pair]
+        per = n_needs[chunk][pair]
+        needs = first_need[chunk][pair] + local % per
+        offers = first_offer[chunk][pair] + local // per
+        z = np.einsum("ij,ij->i", self._needs_left[needs], self._offers_right[offers])
+        z -= np.float32(self.need_offer.offset)
+        top = np.maximum.reduceat(z, starts)
+        hits = np.flatnonzero(z == top[pair])
+        first = hits[np.r_[True, pair[hits][1:] != pair[hits][:-1]]]
+        score, need_row, offer_row = out
+        score[chunk], need_row[chunk], offer_row[chunk] = z[first], needs[first], offers[first]
 
     def complementarity(self, rows: I64, cols: I64) -> F32:
         """Entry [a, b]: how well profile ``rows[a]``'s needs are met by ``cols[b]``'s offers.
@@ -313,17 +333,38 @@ def _segment_reduce(values: F32, segment: I64, n_segments: int, ufunc: np.ufunc,
     """Reduce ``values`` along ``axis`` over runs of equal, non-decreasing ``segment`` labels.
 
     Segments with no member give 0 (all scores are non-negative, so 0 is the neutral floor).
+    ``ufunc`` is ``np.maximum`` or ``np.add``. Same result, bit for bit, as ``ufunc.reduceat``,
+    which is slow on many short runs (a profile's few statements): the slices of all runs of
+    one length are gathered at once and combined elementwise, in reduceat's order.
     """
+    if ufunc is not np.maximum and ufunc is not np.add:
+        raise ValueError(f"ufunc: np.maximum or np.add, got {ufunc!r}")
     shape = list(values.shape)
     shape[axis] = n_segments
     out = np.zeros(shape, dtype=np.float32)
+    target = out if axis == 0 else out.T
     starts = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]])
-    reduced = ufunc.reduceat(values, starts, axis=axis)
-    if axis == 0:
-        out[segment[starts]] = reduced
-    else:
-        out[:, segment[starts]] = reduced
+    lengths = np.diff(np.r_[starts, len(segment)])
+    for length in np.unique(lengths).tolist():
+        group = starts[lengths == length]
+        if length > _SHORT_RUN:
+            for s in group.tolist():
+                one = ufunc.reduceat(np.take(values, np.arange(s, s + length), axis=axis), [0], axis=axis)
+                target[segment[s]] = one if axis == 0 else one.T
+            continue
+        first = np.take(values, group, axis=axis)
+        if length > 1:
+            rest = np.take(values, group + 1, axis=axis)
+            for offset in range(2, length):
+                ufunc(rest, np.take(values, group + offset, axis=axis), out=rest)
+            ufunc(first, rest, out=first)
+        target[segment[group]] = first if axis == 0 else first.T
     return out
+
+
+_SHORT_RUN = 8
+"""Longest run that :func:`_segment_reduce` combines elementwise: ``np.add.reduceat`` sums a run
+as ``first + (sequential sum of the rest)`` up to this length and pairwise beyond it."""
 
 
 def theme_overlap(rows: Sequence[Profile], cols: Sequence[Profile]) -> F32:
@@ -352,9 +393,11 @@ def sector_weight(rows: Sequence[Profile], cols: Sequence[Profile], config: Affi
 
 def region_factor(rows: Sequence[Profile], cols: Sequence[Profile], config: AffinityConfig) -> F32:
     """Region multipliers: same region, different region, or one side's region unknown."""
-    ra = np.array([p.region or "" for p in rows], dtype=object)
-    rb = np.array([p.region or "" for p in cols], dtype=object)
-    known = np.outer(ra != "", rb != "")
+    names, code = np.unique([p.region or "" for p in (*rows, *cols)], return_inverse=True)
+    ra, rb = code[: len(rows)], code[len(rows) :]
+    blank = np.flatnonzero(names == "")  # the code of "", if any: np.unique sorts it first
+    unknown = blank[0] if blank.size else -1
+    known = np.outer(ra != unknown, rb != unknown)
     same = ra[:, None] == rb[None, :]
     out = np.where(
         known,

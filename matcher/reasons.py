@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matcher.profile import Profile
 from matcher.taxonomy import LANGUAGES, REGIONS, SECTOR_LABELS, THEMES
@@ -132,28 +133,54 @@ class Reason:
         return text.format(labels=", ".join(self.codes))
 
 
+I64 = NDArray[np.int64]
+
 REASON_MIN_Z = 2.0
 """A statement match is quoted as a reason when its fused z-score is at least this many robust
 standard deviations above the event's background of need-offer pairs (about the top 2 %)."""
 
 
 @dataclass(frozen=True)
-class _Match:
-    z: float
-    offer: str
-    need: str
+class _Matches:
+    """Best statement match of each pair, one direction: quoted offer and need, and the
+    reason's strength (``weight × logistic(z)``), or ``None`` below :data:`REASON_MIN_Z`."""
+
+    strength: list[float | None]
+    offer: list[str]
+    need: list[str]
+
+    @classmethod
+    def of(cls, aff: Affinity, needers: I64, offerers: I64, weight: float) -> _Matches:
+        """Score all pairs (needers[p], offerers[p]) in one batch (:meth:`StatementScorer.best_pairs`)."""
+        st, cfg = aff.scorer.statements, aff.scorer.config
+        scores, need_rows, offer_rows = aff.scorer.best_pairs(needers, offerers)
+        z = scores.astype(np.float64)
+        ok = z >= REASON_MIN_Z
+        value = np.zeros(z.shape)
+        value[ok] = weight / (1 + np.exp(-(z[ok] - cfg.calibration_center) / cfg.calibration_scale))
+        values = cast(list[float], value.tolist())
+        clears = cast(list[bool], ok.tolist())
+        strength = [v if k else None for v, k in zip(values, clears, strict=True)]
+        return cls(
+            strength,
+            [st.offers[o] if o >= 0 else "" for o in offer_rows.tolist()],
+            [st.needs[n] if n >= 0 else "" for n in need_rows.tolist()],
+        )
 
 
-def _matches(aff: Affinity, needers: Sequence[int], offerers: Sequence[int]) -> list[_Match]:
-    """Best (need of needer, offer of offerer) statement pair for each pair, in one batch."""
-    st = aff.scorer.statements
-    scores, need_rows, offer_rows = aff.scorer.best_pairs(
-        np.asarray(needers, dtype=np.int64), np.asarray(offerers, dtype=np.int64)
-    )
-    return [
-        _Match(float(s), st.offers[o], st.needs[n]) if n >= 0 else _Match(-np.inf, "", "")
-        for s, n, o in zip(scores.tolist(), need_rows.tolist(), offer_rows.tolist(), strict=True)
-    ]
+class _Facts:
+    """Per-profile look-ups that every pair needs, computed once per profile."""
+
+    __slots__ = ("keys", "keyword_of", "profile", "region", "sector", "theme_set", "themes")
+
+    def __init__(self, p: Profile):
+        self.profile = p
+        self.themes = p.themes
+        self.theme_set = frozenset(p.themes)
+        self.keyword_of = {kw.casefold(): kw for kw in p.keywords}
+        self.keys = tuple(kw.casefold() for kw in p.keywords)
+        self.sector = p.sector
+        self.region = p.region
 
 
 def explain_many(
@@ -173,11 +200,21 @@ def explain_many(
     """
     if not pairs:
         return []
-    rows = [i for i, _ in pairs]
-    cols = [j for _, j in pairs]
-    theirs = _matches(aff, rows, cols)
-    yours = _matches(aff, cols, rows)
-    return [_reasons(aff, i, j, t, y, max_reasons) for (i, j), t, y in zip(pairs, theirs, yours, strict=True)]
+    cfg = aff.scorer.config
+    rows = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    cols = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
+    theirs = _Matches.of(aff, rows, cols, cfg.complementarity_weight)
+    yours = _Matches.of(aff, cols, rows, 0.9 * cfg.complementarity_weight)
+    theme = (cfg.theme_weight * aff.components["theme"][rows, cols].astype(np.float64)).tolist()
+    similarity = (
+        cfg.similarity_weight * aff.components["similarity"][rows, cols].astype(np.float64)
+    ).tolist()
+    facts = {i: _Facts(aff.profiles[i]) for i in np.union1d(rows, cols).tolist()}
+    out = []
+    for p, (i, j) in enumerate(pairs):
+        found = _pair_reasons(facts[i], facts[j], p, theirs, yours, theme[p], similarity[p], max_reasons)
+        out.append(found[:max_reasons])
+    return out
 
 
 def explain(aff: Affinity, i: int, j: int, *, max_reasons: int = 3) -> list[Reason]:
@@ -190,38 +227,45 @@ def explain(aff: Affinity, i: int, j: int, *, max_reasons: int = 3) -> list[Reas
     return explain_many(aff, [(i, j)], max_reasons=max_reasons)[0]
 
 
-def _reasons(aff: Affinity, i: int, j: int, theirs: _Match, yours: _Match, max_reasons: int) -> list[Reason]:
-    cfg = aff.scorer.config
-    a, b = aff.profiles[i], aff.profiles[j]
+def _pair_reasons(
+    a: _Facts,
+    b: _Facts,
+    p: int,
+    theirs: _Matches,
+    yours: _Matches,
+    theme: float,
+    similarity: float,
+    max_reasons: int,
+) -> list[Reason]:
+    """Reasons of pair number ``p`` (a to b), strongest first; at least ``max_reasons`` where
+    there are that many (the caller keeps the first ``max_reasons``)."""
     found: list[Reason] = []
-    center, scale = cfg.calibration_center, cfg.calibration_scale
-    if theirs.z >= REASON_MIN_Z:
-        strength = cfg.complementarity_weight / (1 + np.exp(-(theirs.z - center) / scale))
-        found.append(Reason("they_offer", float(strength), theirs.offer, theirs.need))
-    if yours.z >= REASON_MIN_Z:
-        strength = 0.9 * cfg.complementarity_weight / (1 + np.exp(-(yours.z - center) / scale))
-        found.append(Reason("you_offer", float(strength), yours.offer, yours.need))
-    their_themes = set(b.themes)
-    themes = tuple(t for t in a.themes if t in their_themes)
-    if themes:
-        found.append(
-            Reason("shared_themes", cfg.theme_weight * float(aff.components["theme"][i, j]), codes=themes)
-        )
-    keywords: tuple[str, ...] = ()
-    if a.keywords and b.keywords:
-        mine = {kw.casefold(): kw for kw in a.keywords}
-        keywords = tuple(dict.fromkeys(mine[kw.casefold()] for kw in b.keywords if kw.casefold() in mine))
-    if keywords:
-        strength = cfg.similarity_weight * float(aff.components["similarity"][i, j])
-        found.append(Reason("shared_keywords", strength, codes=keywords))
-    found.sort(key=lambda r: -r.strength)
+    strength = theirs.strength[p]
+    if strength is not None:
+        found.append(Reason("they_offer", strength, theirs.offer[p], theirs.need[p]))
+    strength = yours.strength[p]
+    if strength is not None:
+        found.append(Reason("you_offer", strength, yours.offer[p], yours.need[p]))
+    if a.themes and b.theme_set:
+        themes = tuple(t for t in a.themes if t in b.theme_set)
+        if themes:
+            found.append(Reason("shared_themes", theme, codes=themes))
+    if a.keys and b.keys:
+        mine = a.keyword_of
+        keywords = tuple(dict.fromkeys(mine[kw] for kw in b.keys if kw in mine))
+        if keywords:
+            found.append(Reason("shared_keywords", similarity, codes=keywords))
+    if len(found) > 1:
+        found.sort(key=lambda r: -r.strength)
+    if len(found) >= max_reasons:
+        return found
     if a.sector != b.sector:
         found.append(Reason("cross_sector", 0.0, codes=(a.sector, b.sector)))
     if a.region and a.region == b.region:
         found.append(Reason("same_region", 0.0, codes=(a.region,)))
     if not found:
-        found.append(_plain_quote(b))
-    return found[:max_reasons]
+        found.append(_plain_quote(b.profile))
+    return found
 
 
 def _plain_quote(b: Profile) -> Reason:

@@ -222,14 +222,20 @@ def suggest_from_affinity(
     lists: list[list[Suggestion]] = [[] for _ in aff.profiles]
     if k == 0 or not allowed.any():
         return lists
-    sectors = np.array([p.sector for p in aff.profiles], dtype=object)
-    cross = np.asarray(sectors[:, None] != sectors[None, :], dtype=np.bool_)
+    _, sector_code = np.unique([p.sector for p in aff.profiles], return_inverse=True)
+    cross = np.asarray(sector_code[:, None] != sector_code[None, :], dtype=np.bool_)
     scores = np.where(allowed, aff.matrix, 0).astype(np.float32)
     redundancy = aff.components["similarity"]
     rows, cols = _fair_choice(scores, allowed, cross, active, redundancy, k, config)
-    pairs = sorted(zip(rows.tolist(), cols.tolist(), strict=True), key=lambda p: (p[0], -scores[p], p[1]))
-    for (i, j), reasons in zip(pairs, explain_many(aff, pairs, max_reasons=config.max_reasons), strict=True):
-        lists[i].append(Suggestion(aff.profiles[j].id, float(aff.matrix[i, j]), reasons))
+    order = np.lexsort((cols, -scores[rows, cols], rows))  # by person, best first, then by index
+    rows, cols = rows[order], cols[order]
+    pairs = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    values = aff.matrix[rows, cols].tolist()
+    ids = aff.ids
+    for (i, j), value, reasons in zip(
+        pairs, values, explain_many(aff, pairs, max_reasons=config.max_reasons), strict=True
+    ):
+        lists[i].append(Suggestion(ids[j], value, reasons))
     return lists
 
 

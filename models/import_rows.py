@@ -273,7 +273,7 @@ class ImportRecord:
     row: int
     person: dict[str, Any]
     organisation: dict[str, Any]
-    source: str
+    source: str | None  # None: not given, so a stored registration keeps its source
 
     def same_data(self, other: ImportRecord) -> bool:
         return (self.person, self.organisation, self.source) == (
@@ -380,7 +380,7 @@ def _record(
     person = {"name": name, "email": values["email"]}
     person.update({k: values[k] for k in ("role", "language", *CONSENT_FIELDS) if k in values})
     org = {"name": organisation, **{k: values[k] for k in ORGANISATION_FIELDS[1:] if k in values}}
-    return ImportRecord(number, person, org, values.get("registration", "pre_registered")), []
+    return ImportRecord(number, person, org, values.get("registration")), []
 
 
 def _dedupe(records: list[ImportRecord]) -> tuple[list[ImportRecord], list[str], list[RowProblem]]:

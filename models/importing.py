@@ -343,9 +343,14 @@ def _write_registrations(
         registration = stored.get(person_id)
         if registration is None:
             new.append(
-                {"person_id": person_id, "event_id": event_id, "source": record.source, "cancelled": False}
+                {
+                    "person_id": person_id,
+                    "event_id": event_id,
+                    "source": record.source or "pre_registered",
+                    "cancelled": False,
+                }
             )
-        elif registration.source != record.source:
+        elif record.source is not None and registration.source != record.source:
             updates.append({"id": registration.id, "source": record.source})
     _insert(session, Registration, new)
     if updates:

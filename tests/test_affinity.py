@@ -253,3 +253,87 @@ def test_affinity_from_vectors_rejects_mismatched_vectors() -> None:
     vectors = encode_statements(Statements.of(profiles[:3]), EMB)
     with pytest.raises(ValueError, match="dense"):
         affinity_from_vectors(profiles, vectors)
+
+
+def test_registry_auto_method_and_bad_input() -> None:
+    reg, v = _registry(300, "auto")
+    assert reg.method == "exact" and reg._index is None
+    with pytest.raises(ValueError, match="method"):
+        Registry(["a"], v[0][:1], v[1][:1], v[2][:1], ["public"], method="annoy")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="needs: 1 rows for 2 ids"):
+        Registry(["a", "b"], v[0][:1], v[1][:2], v[2][:2], ["public"] * 2)
+    with pytest.raises(ValueError, match="query"):
+        reg.top_k(300)
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=profiles_strategy, data=st.data())
+def test_best_pairs_agree_with_a_brute_force_scan(rows: list[tuple], data: st.DataObject) -> None:
+    """The batched best statement pair of (needer, offerer) is the maximum of the full block."""
+    profiles = _build(rows)
+    aff = affinity(profiles, EMB, NO_LEX)
+    scorer, stm = aff.scorer, aff.scorer.statements
+    n = len(profiles)
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=30))
+    needers = np.array([i for i, _ in pairs], dtype=np.int64)
+    offerers = np.array([j for _, j in pairs], dtype=np.int64)
+    score, need_row, offer_row = scorer.best_pairs(needers, offerers)
+    full = scorer.need_offer_z(np.arange(len(stm.needs)), np.arange(len(stm.offers)))
+    for p, (i, j) in enumerate(pairs):
+        needs = np.flatnonzero(stm.need_owner == i)
+        offers = np.flatnonzero(stm.offer_owner == j)
+        if needs.size == 0 or offers.size == 0:
+            assert (score[p], need_row[p], offer_row[p]) == (-np.inf, -1, -1)
+            continue
+        best = full[np.ix_(needs, offers)].max()
+        assert need_row[p] in needs and offer_row[p] in offers
+        assert score[p] == pytest.approx(best, abs=1e-4)
+        assert full[need_row[p], offer_row[p]] == pytest.approx(best, abs=1e-4)
+
+
+def test_best_pairs_break_ties_by_first_offer_then_first_need() -> None:
+    same = "kotihoidon yöpartiointi"
+    a = Profile(id="a", organisation="A", sector="public", needs=("etäkuntoutus videolla", same, same))
+    b = Profile(id="b", organisation="B", sector="private", offers=("ruokapalvelu kotiin", same, same))
+    scorer = affinity([a, b], EMB, NO_LEX).scorer
+    _, need_row, offer_row = scorer.best_pairs(np.array([0]), np.array([1]))
+    assert (int(need_row[0]), int(offer_row[0])) == (1, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lengths=st.lists(st.integers(1, 12), min_size=1, max_size=12),
+    gaps=st.lists(st.integers(0, 2), min_size=12, max_size=12),
+    n_rows=st.integers(1, 4),
+    seed=st.integers(0, 1000),
+)
+def test_segment_reduce_equals_reduceat_along_both_axes(
+    lengths: list[int], gaps: list[int], n_rows: int, seed: int
+) -> None:
+    from matcher.affinity import _segment_reduce
+
+    labels = np.cumsum([g + 1 for g in gaps[: len(lengths)]])
+    segment = np.repeat(labels, lengths).astype(np.int64)
+    n_segments = int(labels[-1]) + 2
+    values = np.random.default_rng(seed).random((n_rows, segment.size)).astype(np.float32)
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    for ufunc in (np.maximum, np.add):  # bit for bit, sums included
+        expected = np.zeros((n_rows, n_segments), dtype=np.float32)
+        expected[:, labels] = ufunc.reduceat(values, starts, axis=1)
+        for got in (
+            _segment_reduce(values, segment, n_segments, ufunc, axis=1),
+            _segment_reduce(values.T.copy(), segment, n_segments, ufunc, axis=0).T,
+        ):
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_region_factor_same_other_and_unknown() -> None:
+    from matcher.affinity import region_factor
+
+    cfg = AffinityConfig(same_region_factor=1.0, other_region_factor=0.5, unknown_region_factor=0.25)
+    regions = ["uusimaa", None, "kainuu", "uusimaa"]
+    ps = [Profile(id=str(k), organisation=str(k), sector="public", region=r) for k, r in enumerate(regions)]
+    expected = [[0.25 if not (a and b) else 1.0 if a == b else 0.5 for b in regions] for a in regions]
+    np.testing.assert_array_equal(region_factor(ps, ps, cfg), np.array(expected, dtype=np.float32))
+    np.testing.assert_array_equal(region_factor(ps[1:2], ps[2:], cfg), [[0.25, 0.25]])
+    np.testing.assert_array_equal(region_factor(ps[:1], ps[2:], cfg), [[0.5, 1.0]])

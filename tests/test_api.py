@@ -191,6 +191,11 @@ def test_validation_errors_name_the_field_with_a_readable_message(api: Api) -> N
         both.status_code == 422
         and "exactly one of organisation_id or organisation" in both.json()["detail"][0]["msg"]
     )
+    null = api.client.patch(f"/events/{event}", headers=api.auth(a), json={"status": "live", "themes": None})
+    assert null.status_code == 422 and null.json()["detail"][0]["field"] == "themes"
+    assert (
+        api.client.get(f"/events/{event}", headers=api.auth(a)).json()["status"] == "planning"
+    )  # nothing changed
     bad_query = api.client.get("/organisations", headers=api.auth(a), params={"theme": "cooking", "limit": 0})
     assert bad_query.status_code == 422
     assert {e["field"] for e in bad_query.json()["detail"]} == {"theme", "limit"}
@@ -395,3 +400,30 @@ def test_import_endpoint_all_or_nothing_with_row_level_errors(api: Api) -> None:
         path, headers=api.auth(b), files={"file": ("ilmo.csv", CSV_OK.encode(), "text/csv")}
     )
     assert other.status_code == 404
+
+
+def test_cli_mints_the_first_admin_token_that_the_api_accepts(
+    api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from api import commands_serve
+    from api.cli import app as cli
+    from api.settings import get_settings
+    from tests.test_api_support import start_api
+
+    commands_serve.register(cli)
+    monkeypatch.setenv("KOHTAAMO_DATABASE_URL", api_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            cli, ["organiser", "create", "--name", "Maija", "--email", "maija@x.fi", "--admin"]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("kht_")
+    for running in start_api(api_url, migrate=False):
+        me = running.client.get("/organisers/me", headers=running.auth(token))
+        assert me.status_code == 200 and me.json()["is_admin"] is True and me.json()["email"] == "maija@x.fi"

@@ -113,6 +113,12 @@ def test_empty_cells_never_erase_stored_values(engine: sa.Engine, tmp_path: Path
         person = s.exec(select(Person)).one()
         assert (person.role, person.consent_email) == ("palvelupäällikkö", True)
     assert counts(engine) == (1, 1, 2)  # one registration per event
+    walk_in = write_csv(tmp_path / "c.csv", [with_value(MAIJA, "Ilmoittautuminen", "paikan päällä")])
+    assert import_file(engine, walk_in, event_id=2).registrations_updated == 1
+    import_file(engine, write_csv(tmp_path / "d.csv", [sparse], headers), event_id=2)
+    with Session(engine) as s:
+        sources = [r.source for r in s.exec(select(Registration).order_by(Registration.event_id))]
+        assert sources == ["pre_registered", "walk_in"]  # a file without the column keeps it
 
 
 def test_organisation_found_by_business_id_or_name(engine: sa.Engine, tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def real_embedder():  # type: ignore[no-untyped-def]
 def test_real_model_finds_planted_partners_and_quotes_them(real_embedder) -> None:  # type: ignore[no-untyped-def]
     from bench.planted import generate_event
 
-    event = generate_event(16, seed=5)
+    event = generate_event(12, seed=5)
     lists = suggest(event.profiles, 3, embedder=real_embedder)
     hits = [
         s.target_id in event.good_partners[p.id]
@@ -122,3 +122,32 @@ def test_real_model_finds_planted_partners_and_quotes_them(real_embedder) -> Non
     quoted = [r for lst in lists for s in lst for r in s.reasons if r.kind in ("they_offer", "you_offer")]
     offers = {o for p in event.profiles for o in p.offers}
     assert quoted and all(r.phrase in offers for r in quoted)
+
+
+def test_batch_reasons_equal_one_pair_at_a_time() -> None:
+    ps = _ring(10)
+    ps[3] = Profile(
+        id="p3",
+        organisation="Org 3",
+        sector="public",
+        region="uusimaa",
+        offers=(PHRASES[3], PHRASES[5]),
+        needs=(PHRASES[4], PHRASES[9]),
+        themes=tuple(list(THEMES)[:2]),
+        keywords=("Hoiva", "digi"),
+    )
+    ps[6] = Profile(
+        id="p6",
+        organisation="Org 6",
+        sector="public",
+        region="uusimaa",
+        offers=(PHRASES[9],),
+        themes=tuple(list(THEMES)[1:3]),
+        keywords=("hoiva", "robotiikka"),
+    )
+    aff = affinity(ps, EMB, NO_LEX)
+    pairs = [(i, j) for i in range(10) for j in range(10) if i != j]
+    batch = explain_many(aff, pairs, max_reasons=3)
+    assert batch == [explain(aff, i, j, max_reasons=3) for i, j in pairs]
+    kinds = {r.kind for rs in batch for r in rs}
+    assert {"they_offer", "you_offer", "shared_themes", "shared_keywords"} <= kinds

@@ -74,6 +74,7 @@ def read_event(event: EventDep) -> Event:
     openapi_extra={"requestBody": {"content": {"application/json": {"example": {"status": "live"}}}}},
 )
 def update_event(session: SessionDep, event: EventDep, event_in: EventUpdate) -> Event:
+    wf.check_no_nulls(event_in, Event)
     return crud_update_event(session=session, db_event=event, event_in=event_in)
 
 

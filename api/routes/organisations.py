@@ -93,4 +93,5 @@ def update_organisation(
     session: SessionDep, organiser: OrganiserDep, organisation_id: IdPath, organisation_in: OrganisationUpdate
 ) -> Organisation:
     found = wf.get_organisation(session=session, organiser=organiser, organisation_id=organisation_id)
+    wf.check_no_nulls(organisation_in, Organisation)
     return crud_update_organisation(session=session, db_organisation=found, organisation_in=organisation_in)

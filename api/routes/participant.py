@@ -8,13 +8,12 @@ from typing import Annotated, Literal
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
 
 from api import workflows_api as wf
-from api.deps import ParticipantDep, SessionDep, participant_token, resolve_participant
+from api.deps import MAX_ID, ParticipantDep, SessionDep, participant_token, unauthorised
 from api.routes.common import UNAUTHORISED
 from api.schemas import MyTables, SuggestionList
-from api.security import LinkSigner
+from api.security import InvalidTokenError, LinkSigner
 from models.results import Feedback, FeedbackCreate, FeedbackPublic
 
 router = APIRouter(prefix="/me", tags=["participant"], responses=UNAUTHORISED)
@@ -25,14 +24,22 @@ def _ids(participant: ParticipantDep) -> tuple[int, int]:
 
 
 def _suggestions_json(engine: sa.Engine, signer: LinkSigner, token: str, language: str | None) -> bytes:
-    with Session(engine) as session:
-        participant = resolve_participant(session, signer, token)
-        found = wf.suggestion_list(
-            session=session,
-            event_id=participant.event_id,
-            person_id=participant.person_id,
-            language=language or participant.language,
+    try:
+        claims = signer.load(token)
+    except InvalidTokenError as exc:
+        raise unauthorised(str(exc)) from None
+    if not (claims.person_id <= MAX_ID and claims.event_id <= MAX_ID):
+        raise unauthorised("this link is no longer valid")
+    # One autocommit read: no BEGIN/ROLLBACK round trips around the single query.
+    with engine.connect() as connection:
+        found = wf.participant_suggestions(
+            session=connection.execution_options(isolation_level="AUTOCOMMIT"),
+            event_id=claims.event_id,
+            person_id=claims.person_id,
+            language=language,
         )
+    if found is None:
+        raise unauthorised("this link is no longer valid")
     return found.model_dump_json().encode()
 
 

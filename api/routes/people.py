@@ -71,4 +71,5 @@ def update_person(
         wf.check_organisation_reference(
             session=session, organiser=organiser, organisation_id=person_in.organisation_id
         )
+    wf.check_no_nulls(person_in, Person)
     return crud_update_person(session=session, db_person=person, person_in=person_in)
