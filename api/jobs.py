@@ -38,6 +38,15 @@ class Report(Protocol):
 Work = Callable[[Session, Report], dict[str, Any]]
 
 
+class JobFailed(Exception):  # noqa: N818 (reads as the job's state)
+    """Raised by a work function to fail its job with a structured ``result`` (e.g. the
+    row-level problems of a refused import) as well as the ``message``."""
+
+    def __init__(self, message: str, result: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 class JobRunner:
     """Runs work functions in threads and records their state in the ``job`` table."""
 
@@ -99,6 +108,12 @@ class JobRunner:
         try:
             with Session(self.engine) as session:
                 result = work(session, report)
+        except JobFailed as exc:
+            message = str(exc)[:2000]
+            self._update(
+                job_id, status="failed", message=message, result=exc.result, finished_at=datetime.now(UTC)
+            )
+            return
         except Exception as exc:  # the job's failure is its result, not the server's
             log.exception("job %s failed", job_id)
             message = f"{type(exc).__name__}: {exc}"[:2000]

@@ -890,6 +890,12 @@ def feedback_summary(*, session: Session, event_id: int) -> FeedbackSummary:
 # --------------------------------------------------------------------------- table plans
 
 
+def is_table_plan(stored: StoredTablePlan) -> bool:
+    """True for a workshop table plan; the same table also stores 1:1 meeting plans
+    (``params["kind"] == "meetings"``, see :mod:`api.workflows_meetings`)."""
+    return bool(stored.params.get("kind", "tables") == "tables")
+
+
 def table_layout(n: int, *, tables: int | None, min_size: int, max_size: int) -> list[tuple[int, int]]:
     """``(min, max)`` per table for ``n`` people; an impossible layout is an error naming it.
 
@@ -1012,7 +1018,7 @@ def replan_tables(
 def get_table_plan(*, session: Session, event_id: int, plan_id: int) -> StoredTablePlan:
     """A stored plan of this event, or :class:`NotFoundError`."""
     stored = session.get(StoredTablePlan, plan_id)
-    if stored is None or stored.event_id != event_id:
+    if stored is None or stored.event_id != event_id or not is_table_plan(stored):
         raise NotFoundError("table plan not found")
     return stored
 
@@ -1076,11 +1082,12 @@ def lock_rounds(*, session: Session, stored: StoredTablePlan, rounds: int) -> St
 
 def my_tables(*, session: Session, event_id: int, person_id: int) -> MyTables:
     """A participant's seats in the event's newest table plan (no other names)."""
-    stored = session.exec(
+    plans = session.exec(
         select(StoredTablePlan)
         .where(StoredTablePlan.event_id == event_id)
         .order_by(col(StoredTablePlan.id).desc())
-    ).first()
+    ).all()
+    stored = next((plan for plan in plans if is_table_plan(plan)), None)
     if stored is None or person_id not in stored.person_ids:
         return MyTables(event_id=event_id, plan_id=stored.id if stored else None, seats=[])
     column = stored.person_ids.index(person_id)

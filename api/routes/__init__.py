@@ -10,6 +10,7 @@ from api.routes import (
     health,
     imports,
     jobs,
+    meetings,
     organisations,
     organisers,
     participant,
@@ -30,6 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     suggestions.router,
     feedback.router,
     table_plans.router,
+    meetings.router,
     jobs.router,
     participant.router,
 )

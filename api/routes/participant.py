@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from api import workflows_api as wf
+from api import workflows_meetings as wm
 from api.deps import MAX_ID, ParticipantDep, SessionDep, participant_token, unauthorised
 from api.routes.common import UNAUTHORISED
-from api.schemas import MyTables, SuggestionList
+from api.schemas import MyMeetings, MyTables, SuggestionList
 from api.security import InvalidTokenError, LinkSigner
 from models.results import Feedback, FeedbackCreate, FeedbackPublic
 
@@ -61,6 +62,16 @@ async def my_suggestions(
 def my_tables(session: SessionDep, participant: ParticipantDep) -> MyTables:
     event_id, person_id = _ids(participant)
     return wf.my_tables(session=session, event_id=event_id, person_id=person_id)
+
+
+@router.get(
+    "/meetings",
+    response_model=MyMeetings,
+    summary="My 1:1 meetings: round, table, partner names (contact only if they agreed)",
+)
+def my_meetings(session: SessionDep, participant: ParticipantDep) -> MyMeetings:
+    event_id, person_id = _ids(participant)
+    return wm.my_meetings(session=session, event_id=event_id, person_id=person_id)
 
 
 @router.get("/feedback", response_model=list[FeedbackPublic], summary="My feedback so far")

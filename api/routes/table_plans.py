@@ -50,11 +50,11 @@ def create(
 @router.get("", response_model=list[int], summary="Ids of the event's table plans, newest first")
 def list_plans(session: SessionDep, event: EventDep) -> list[int]:
     statement = (
-        select(StoredTablePlan.id)
+        select(StoredTablePlan)
         .where(StoredTablePlan.event_id == event.id)
         .order_by(col(StoredTablePlan.id).desc())
     )
-    return [i for i in session.exec(statement).all() if i is not None]
+    return [p.id for p in session.exec(statement).all() if p.id is not None and wf.is_table_plan(p)]
 
 
 @router.get("/{plan_id}", response_model=TablePlanPublic, summary="A table plan as printable seats")
