@@ -37,6 +37,7 @@ from api.schemas import (
     WalkIn,
 )
 from api.security import LinkSigner, new_organiser_token
+from api.workflows_tables import table_layout
 from matcher.affinity import affinity as compute_affinity
 from matcher.profile import Profile
 from matcher.suggest import suggest
@@ -894,22 +895,6 @@ def is_table_plan(stored: StoredTablePlan) -> bool:
     """True for a workshop table plan; the same table also stores 1:1 meeting plans
     (``params["kind"] == "meetings"``, see :mod:`api.workflows_meetings`)."""
     return bool(stored.params.get("kind", "tables") == "tables")
-
-
-def table_layout(n: int, *, tables: int | None, min_size: int, max_size: int) -> list[tuple[int, int]]:
-    """``(min, max)`` per table for ``n`` people; an impossible layout is an error naming it.
-
-    Example:
-        >>> table_layout(20, tables=None, min_size=4, max_size=6)
-        [(4, 6), (4, 6), (4, 6), (4, 6)]
-    """
-    count = tables if tables is not None else max(1, -(-n // max_size))
-    if not count * min_size <= n <= count * max_size:
-        raise ValueError(
-            f"tables: {n} people cannot sit at {count} tables of {min_size} to {max_size} "
-            f"(that seats {count * min_size} to {count * max_size})"
-        )
-    return [(min_size, max_size)] * count
 
 
 def _table_inputs(

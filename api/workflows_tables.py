@@ -105,7 +105,7 @@ def table_layout(n: int, *, tables: int | None, min_size: int, max_size: int) ->
     count = tables if tables is not None else max(1, -(-n // max_size))
     if not count * min_size <= n <= count * max_size:
         raise ValueError(
-            f"--tables: {n} people cannot sit at {count} tables of {min_size} to {max_size} "
+            f"tables: {n} people cannot sit at {count} tables of {min_size} to {max_size} "
             f"(that seats {count * min_size} to {count * max_size})"
         )
     return [(min_size, max_size)] * count

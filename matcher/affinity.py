@@ -543,10 +543,11 @@ def _check_vectors(statements: Statements, vectors: Vectors, name: str) -> None:
         raise ValueError(f"{name}: vectors for (needs, offers, texts) = {got}, statements are {expected}")
 
 
-def lexical_space(statements: Statements, config: AffinityConfig) -> CharNgramSpace:
-    """Fit the lexical channel on an event's texts."""
-    texts = statements.all_texts() or [" "]
-    return CharNgramSpace(dims=config.lexical_dims).fit(texts)
+def lexical_space(statements: Statements, config: AffinityConfig) -> CharNgramSpace | None:
+    """Fit the lexical channel on an event's texts; ``None`` when the event has no text at all
+    (nothing for the channel to compare, so scores come from the other components)."""
+    texts = statements.all_texts()
+    return CharNgramSpace(dims=config.lexical_dims).fit(texts) if texts else None
 
 
 def affinity(
@@ -575,7 +576,6 @@ def affinity(
         embedder = Embedder()
     statements = Statements.of(profiles)
     dense = encode_statements(statements, embedder)
-    lexical = None
-    if config.lexical_weight > 0:
-        lexical = encode_statements(statements, lexical_space(statements, config))
+    space = lexical_space(statements, config) if config.lexical_weight > 0 else None
+    lexical = encode_statements(statements, space) if space is not None else None
     return affinity_from_vectors(profiles, dense, lexical, config, exclude=exclude, opted_out=opted_out)

@@ -22,26 +22,14 @@ from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
+from models.import_rows import ORGANISATION_FIELDS
 from models.spreadsheet import write_sheet
 from models.tables import Event, Organisation, Person, Registration
 
 What = Literal["organisations", "people", "registrations"]
 WHAT: tuple[str, ...] = ("organisations", "people", "registrations")
 
-ORGANISATION_COLUMNS = (
-    "organisation",
-    "business_id",
-    "sector",
-    "region",
-    "size_class",
-    "website",
-    "description",
-    "offers",
-    "needs",
-    "themes",
-    "keywords",
-    "languages",
-)
+ORGANISATION_COLUMNS = ORGANISATION_FIELDS
 PERSON_COLUMNS = ("name", "email", "role", "language", "consent_email", "consent_share_contact")
 REGISTRATION_COLUMNS = (
     "event_id",

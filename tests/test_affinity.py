@@ -337,3 +337,13 @@ def test_region_factor_same_other_and_unknown() -> None:
     np.testing.assert_array_equal(region_factor(ps, ps, cfg), np.array(expected, dtype=np.float32))
     np.testing.assert_array_equal(region_factor(ps[1:2], ps[2:], cfg), [[0.25, 0.25]])
     np.testing.assert_array_equal(region_factor(ps[:1], ps[2:], cfg), [[0.5, 1.0]])
+
+
+def test_lexical_channel_copes_with_an_event_without_text() -> None:
+    """Profiles with no offers, needs or description still get scored with the lexical channel on."""
+    people = [Profile(id=str(i), organisation=f"O{i}", sector=s) for i, s in enumerate(SECTORS[:3])]
+    config = AffinityConfig(dense_weight=0.8, lexical_weight=0.2)
+    aff = affinity(people, HashingEmbedder(), config)
+    assert aff.matrix.shape == (3, 3)
+    assert np.all(np.isfinite(aff.matrix))
+    assert np.allclose(aff.matrix, aff.matrix.T)
