@@ -696,6 +696,26 @@ def compute_suggestions(
     }
 
 
+def _partners(rows: Sequence[Any], language: str) -> list[SuggestedPartner]:
+    """Suggested partners from rows of (rank, score, reasons, computed_at, target id, name,
+    e-mail, role, consent to share contact, organisation, sector); rows without a rank (an
+    outer join that found no suggestion) are skipped. Contact only where the partner consented."""
+    return [
+        SuggestedPartner(
+            rank=rank,
+            person_id=target_id,
+            name=name,
+            organisation=organisation,
+            sector=sector,
+            score=score,
+            reasons=list(reasons.get(language, [])),
+            contact=ContactDetails(email=email, role=role) if consent else None,
+        )
+        for rank, score, reasons, _, target_id, name, email, role, consent, organisation, sector in rows
+        if rank is not None
+    ]
+
+
 def suggestion_list(*, session: Session, event_id: int, person_id: int, language: str) -> SuggestionList:
     """One participant's stored suggestions, reasons in ``language``; a partner's e-mail and
     role appear only where that partner agreed to share them. (Plain column rows, no ORM
@@ -720,19 +740,7 @@ def suggestion_list(*, session: Session, event_id: int, person_id: int, language
         .order_by(col(StoredSuggestion.rank))
     )
     rows = session.execute(statement).all()
-    partners = [
-        SuggestedPartner(
-            rank=rank,
-            person_id=target_id,
-            name=name,
-            organisation=organisation,
-            sector=sector,
-            score=score,
-            reasons=list(reasons.get(language, [])),
-            contact=ContactDetails(email=email, role=role) if consent else None,
-        )
-        for rank, score, reasons, _, target_id, name, email, role, consent, organisation, sector in rows
-    ]
+    partners = _partners(rows, language)
     return SuggestionList(
         event_id=event_id,
         person_id=person_id,
@@ -791,20 +799,7 @@ def participant_suggestions(
     if not rows:
         return None
     lang = language or rows[0][0]
-    partners = [
-        SuggestedPartner(
-            rank=rank,
-            person_id=target_id,
-            name=name,
-            organisation=organisation,
-            sector=sector,
-            score=score,
-            reasons=list(reasons.get(lang, [])),
-            contact=ContactDetails(email=email, role=role) if consent else None,
-        )
-        for _, rank, score, reasons, _, target_id, name, email, role, consent, organisation, sector in rows
-        if rank is not None
-    ]
+    partners = _partners([row[1:] for row in rows], lang)
     return SuggestionList(
         event_id=event_id,
         person_id=person_id,

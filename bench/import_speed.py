@@ -30,29 +30,9 @@ from models.import_rows import parse_sheet
 from models.importing import import_file
 from models.spreadsheet import read_sheet, write_sheet
 from models.tables import Event
+from tests.import_helpers import FI_HEADERS
 
-HEADERS = [
-    "Etunimi",
-    "Sukunimi",
-    "Sähköposti",
-    "Rooli",
-    "Kieli",
-    "Organisaatio",
-    "Y-tunnus",
-    "Sektori",
-    "Maakunta",
-    "Kokoluokka",
-    "Verkkosivu",
-    "Kuvaus",
-    "Tarjoamme",
-    "Tarvitsemme",
-    "Teemat",
-    "Avainsanat",
-    "Kielet",
-    "Sähköpostilupa",
-    "Yhteystietolupa",
-    "Ilmoittautuminen",
-]
+HEADERS = FI_HEADERS  # the sample event's columns, as the import tests write them
 SECTORS = ("yksityinen", "julkinen", "kolmas sektori", "koulutus ja tutkimus")
 
 
