@@ -26,8 +26,8 @@ from api.jobs import JobRunner
 from api.routes import ROUTERS
 from api.security import LinkSigner
 from api.settings import Settings, get_settings
-from api.workflows_api import ConflictError, FieldError, NotFoundError
-from matcher.embed import TextEncoder
+from api.workflows.errors import ConflictError, FieldError, NotFoundError, ProblemsError
+from matcher import TextEncoder
 from models.db import make_engine
 
 DESCRIPTION = """
@@ -85,6 +85,11 @@ async def _field_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FieldError)
     detail = [{"loc": ["body", exc.field], "field": exc.field, "msg": str(exc), "type": "value_error"}]
     return JSONResponse(status_code=422, content={"detail": detail})
+
+
+async def _problems(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemsError)
+    return JSONResponse(status_code=422, content=jsonable_encoder({"detail": exc.problems}))
 
 
 async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
@@ -163,6 +168,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(FieldError, _field_error)
+    app.add_exception_handler(ProblemsError, _problems)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(sa.exc.IntegrityError, _integrity)
     app.add_exception_handler(sa.exc.DataError, _data_error)

@@ -21,10 +21,12 @@ from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBear
 from sqlmodel import Session, col
 
 from api.jobs import JobRunner
-from api.security import InvalidTokenError, LinkSigner, parse_organiser_token, verify_secret
-from matcher.embed import Embedder, TextEncoder
-from models.access import EventOrganiser, Organiser
-from models.tables import Event, Person, Registration
+from api.security import InvalidTokenError, LinkClaims, LinkSigner, parse_organiser_token, verify_secret
+from api.workflows.scope import organises
+from api.workflows.scoring import load_encoder
+from matcher import TextEncoder
+from models.access import Organiser
+from models.entities import Event, Person, Registration
 
 MAX_ID = 2**31 - 1
 
@@ -95,14 +97,6 @@ def current_admin(organiser: OrganiserDep) -> Organiser:
 AdminDep = Annotated[Organiser, Depends(current_admin)]
 
 
-def organises(session: Session, organiser: Organiser, event_id: int) -> bool:
-    """Whether ``organiser`` may see and change event ``event_id`` (admins: every event)."""
-    if organiser.is_admin:
-        return True
-    link = session.get(EventOrganiser, (event_id, organiser.id))
-    return link is not None
-
-
 def event_for_organiser(
     session: SessionDep,
     organiser: OrganiserDep,
@@ -144,15 +138,22 @@ async def participant_token(
     return token
 
 
-def resolve_participant(session: Session, signer: LinkSigner, token: str) -> Participant:
-    """The person and event of a valid link token; 401 if tampered, expired, or the
-    registration is gone or cancelled. One small query (this is the hot path of the service)."""
+def token_claims(signer: LinkSigner, token: str) -> LinkClaims:
+    """The person and event a link token names, if its signature and age check out; 401 if
+    tampered or expired. (The registration is checked by the caller's query.)"""
     try:
         claims = signer.load(token)
     except InvalidTokenError as exc:
         raise unauthorised(str(exc)) from None
     if not (claims.person_id <= MAX_ID and claims.event_id <= MAX_ID):
         raise unauthorised("this link is no longer valid")
+    return claims
+
+
+def resolve_participant(session: Session, signer: LinkSigner, token: str) -> Participant:
+    """The person and event of a valid link token; 401 if tampered, expired, or the
+    registration is gone or cancelled. One small query (this is the hot path of the service)."""
+    claims = token_claims(signer, token)
     row = session.execute(
         sa.select(Person.language)  # type: ignore[call-overload]
         .join(Registration, col(Registration.person_id) == col(Person.id))
@@ -190,7 +191,7 @@ def encoder_loader(request: Request) -> Callable[[], TextEncoder]:
         with state.encoder_lock:
             if state.encoder is None:
                 settings = state.settings
-                state.encoder = Embedder(settings.model, cache_dir=settings.cache_dir)
+                state.encoder = load_encoder(settings.model, cache_dir=settings.cache_dir)
             encoder: TextEncoder = state.encoder
         return encoder
 

@@ -3,7 +3,7 @@
 A job is a row in the ``job`` table (status, progress 0..1, message, result) so any
 worker process can answer ``GET /jobs/{id}``; the work itself runs in a thread pool of the
 process that accepted it. The work function gets its own database session and a
-``report(progress, message)`` callback that commits progress at once, so readers see it
+``progress(fraction, message)`` callable that commits progress at once, so readers see it
 while the job runs. Reads never wait for a job: they use their own sessions.
 
 Example (in a route)::
@@ -19,32 +19,19 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from models.results import Job
+from api.workflows.common import Progress
+from api.workflows.errors import ProblemsError
+from models.jobs import Job
 
 log = logging.getLogger(__name__)
 
-
-class Report(Protocol):
-    """Progress callback handed to a job's work function."""
-
-    def __call__(self, progress: float, message: str = "") -> None: ...
-
-
-Work = Callable[[Session, Report], dict[str, Any]]
-
-
-class JobFailed(Exception):  # noqa: N818 (reads as the job's state)
-    """Raised by a work function to fail its job with a structured ``result`` (e.g. the
-    row-level problems of a refused import) as well as the ``message``."""
-
-    def __init__(self, message: str, result: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.result = result
+Work = Callable[[Session, Progress], dict[str, Any]]
+"""A job's work: its own session and a progress callable in, the job's result out."""
 
 
 class JobRunner:
@@ -102,16 +89,17 @@ class JobRunner:
     def _run(self, job_id: int, work: Work) -> None:
         self._update(job_id, status="running", started_at=datetime.now(UTC), progress=0.0)
 
-        def report(progress: float, message: str = "") -> None:
+        def report(progress: float, message: str) -> None:
             self._update(job_id, progress=min(max(progress, 0.0), 1.0), message=message[:2000])
 
         try:
             with Session(self.engine) as session:
                 result = work(session, report)
-        except JobFailed as exc:
+        except ProblemsError as exc:  # refused input: the problems are the job's result
             message = str(exc)[:2000]
+            result = {"problems": exc.problems}
             self._update(
-                job_id, status="failed", message=message, result=exc.result, finished_at=datetime.now(UTC)
+                job_id, status="failed", message=message, result=result, finished_at=datetime.now(UTC)
             )
             return
         except Exception as exc:  # the job's failure is its result, not the server's

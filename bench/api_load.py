@@ -41,8 +41,8 @@ from matcher.embed import HashingEmbedder
 from matcher.profile import Profile
 from matcher.suggest import suggest
 from models.db import make_engine, upgrade_database
-from models.results import StoredSuggestion
-from models.tables import Event, Organisation, Person, Registration
+from models.entities import Event, Organisation, Person, Registration
+from models.suggestions import StoredSuggestion
 from models.validation import normalise_name
 
 SECRET = "bench-secret"

@@ -216,10 +216,10 @@ def sample_event_affinity() -> tuple[np.ndarray, list[str]]:
 
     from sqlmodel import Session
 
-    from api.workflows_data import import_sample_event
+    from api.workflows.sample import import_sample_event
     from matcher import Embedder, affinity
     from models.db import make_engine
-    from models.mapping import event_profiles
+    from models.profiles import event_profiles
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/sample.db"

@@ -26,10 +26,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from models.db import make_engine, upgrade_database
-from models.import_rows import parse_sheet
-from models.importing import import_file
+from models.entities import Event
+from models.imports import import_file, parse_sheet
 from models.spreadsheet import read_sheet, write_sheet
-from models.tables import Event
 from tests.import_helpers import FI_HEADERS
 
 HEADERS = FI_HEADERS  # the sample event's columns, as the import tests write them

@@ -58,7 +58,7 @@ def old_index(old_ids: Sequence[Hashable], new_ids: Sequence[Hashable]) -> list[
 
 
 def replan_tables(
-    plan: TablePlan,
+    plan: TablePlan | npt.ArrayLike,
     old_ids: Sequence[Hashable],
     new_ids: Sequence[Hashable],
     affinity: npt.ArrayLike,
@@ -75,7 +75,8 @@ def replan_tables(
 ) -> TablePlan:
     """Re-seat the rounds after ``played`` for the people now present, played rounds unchanged.
 
-    ``affinity``, ``sectors``, ``separate`` and ``pinned`` describe the new population in
+    ``plan`` is the earlier :class:`~matcher.tables.TablePlan` or its (rounds, n) assignment
+    (as stored). ``affinity``, ``sectors``, ``separate`` and ``pinned`` describe the new population in
     the order of ``new_ids``; ``tables`` may differ from the old plan's (more or fewer
     seats), the number of rounds does not. The returned plan's columns follow ``new_ids``;
     in played rounds walk-ins are ``-1`` (absent). ``seconds`` is the search budget.
@@ -88,18 +89,22 @@ def replan_tables(
         >>> again.assignment[0, 3], bool((again.assignment[0, :3] == first.assignment[0, :3]).all())
         (np.int64(-1), True)
     """
-    if len(old_ids) != plan.assignment.shape[1]:
-        raise ValueError(f"old_ids: {len(old_ids)} ids for a plan of {plan.assignment.shape[1]} people")
-    if not 0 <= played <= plan.rounds:
-        raise ValueError(f"played: {played} is outside 0..{plan.rounds}")
+    before = np.asarray(plan.assignment if isinstance(plan, TablePlan) else plan, dtype=np.int64)
+    if before.ndim != 2:
+        raise ValueError(f"plan: expected a (rounds, n) assignment, got shape {before.shape}")
+    rounds = before.shape[0]
+    if len(old_ids) != before.shape[1]:
+        raise ValueError(f"old_ids: {len(old_ids)} ids for a plan of {before.shape[1]} people")
+    if not 0 <= played <= rounds:
+        raise ValueError(f"played: {played} is outside 0..{rounds}")
     a = np.asarray(affinity, dtype=np.float64)
     if a.shape != (len(new_ids), len(new_ids)):
         raise ValueError(f"affinity: shape {a.shape} does not match {len(new_ids)} new_ids")
-    locked = locked_from(plan, played, old_index(old_ids, new_ids))
+    locked = locked_from(before, played, old_index(old_ids, new_ids))
     return plan_tables(
         a,
         tables,
-        plan.rounds,
+        rounds,
         sectors=sectors,
         separate=separate,
         pinned=pinned,

@@ -1,9 +1,10 @@
-"""Keyword-only create/read/update/list helpers (FastAPI full-stack template style).
+"""Keyword-only building blocks over the tables (FastAPI full-stack template style).
 
-Each writer validates through the ``XCreate``/``XUpdate`` schema, commits and refreshes,
-so a route handler is one call. Listing takes filters and ``offset``/``limit``;
-``count_*`` gives the total for the same filters. The bulk spreadsheet import does not
-use these (it batches its own statements in one transaction, see :mod:`models.importing`).
+The API's and CLI's workflows (``api/workflows/``) compose these: one pagination helper
+(:func:`page`), one set of taxonomy filters (:func:`organisation_filters`), and the
+create/find/update helpers that validate through the ``XCreate``/``XUpdate`` schemas and
+commit. The bulk spreadsheet import does not use them (it batches its own statements in one
+transaction, see :mod:`models.imports`).
 
 Example:
     >>> from models.db import make_engine, upgrade_database
@@ -12,20 +13,21 @@ Example:
     >>> with Session(engine) as session:
     ...     org = create_organisation(session=session, organisation_in=OrganisationCreate(
     ...         name="Hoiva Oy", sector="private", themes=["home_care"]))
-    ...     [o.name for o in list_organisations(session=session, theme="home_care")]
-    ['Hoiva Oy']
+    ...     rows, total = page(session, select(Organisation).where(
+    ...         *organisation_filters(theme="home_care")), offset=0, limit=10)
+    ...     [o.name for o in rows], total
+    (['Hoiva Oy'], 1)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from models.tables import (
+from models.entities import (
     Event,
     EventCreate,
     EventUpdate,
@@ -33,26 +35,28 @@ from models.tables import (
     OrganisationCreate,
     OrganisationUpdate,
     Person,
-    PersonCreate,
     PersonUpdate,
     Registration,
-    RegistrationCreate,
-    RegistrationUpdate,
-    Theme,
 )
 from models.validation import check_business_id, check_email, normalise_name
 
 MAX_LIMIT = 1000
 _M = TypeVar("_M")
-_Row = TypeVar("_Row", Organisation, Person, Event, Registration)
+_Row = TypeVar("_Row", bound=SQLModel)
 
 
-def _page(statement: SelectOfScalar[_M], offset: int, limit: int) -> SelectOfScalar[_M]:
+def page(session: Session, statement: SelectOfScalar[_M], *, offset: int, limit: int) -> tuple[list[_M], int]:
+    """One page of ``statement``'s rows and the total over all pages (the same filters).
+
+    Example: ``rows, total = page(session, select(Event), offset=0, limit=50)``.
+    """
     if offset < 0:
         raise ValueError(f"offset: {offset} must be 0 or more")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit: {limit} must be between 1 and {MAX_LIMIT}")
-    return statement.offset(offset).limit(limit)
+    rows = list(session.exec(statement.offset(offset).limit(limit)).all())
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    return rows, int(session.exec(counted).one())
 
 
 def json_list_contains(column: Any, value: str) -> sa.ColumnElement[bool]:
@@ -66,7 +70,27 @@ def json_list_contains(column: Any, value: str) -> sa.ColumnElement[bool]:
     return sa.cast(column, sa.Text).contains(f'"{value}"', autoescape=True)
 
 
-def _save(session: Session, row: _Row) -> _Row:
+def organisation_filters(
+    *, sector: str | None = None, region: str | None = None, theme: str | None = None, q: str | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions on :class:`Organisation` for the filters given (``q``: part of the name).
+
+    Example: ``select(Organisation).where(*organisation_filters(sector="public"))``.
+    """
+    conditions: list[sa.ColumnElement[bool]] = []
+    if sector is not None:
+        conditions.append(col(Organisation.sector) == sector)
+    if region is not None:
+        conditions.append(col(Organisation.region) == region)
+    if theme is not None:
+        conditions.append(json_list_contains(Organisation.themes, theme))
+    if q:
+        conditions.append(col(Organisation.normalised_name).contains(normalise_name(q), autoescape=True))
+    return conditions
+
+
+def save(session: Session, row: _Row) -> _Row:
+    """Add, commit and refresh ``row``."""
     session.add(row)
     session.commit()
     session.refresh(row)
@@ -81,12 +105,7 @@ def create_organisation(*, session: Session, organisation_in: OrganisationCreate
     row = Organisation.model_validate(
         organisation_in, update={"normalised_name": normalise_name(organisation_in.name)}
     )
-    return _save(session, row)
-
-
-def get_organisation(*, session: Session, organisation_id: int) -> Organisation | None:
-    """The organisation with this id, or None."""
-    return session.get(Organisation, organisation_id)
+    return save(session, row)
 
 
 def find_organisation(
@@ -117,52 +136,10 @@ def update_organisation(
     if data.get("name") is not None:
         data["normalised_name"] = normalise_name(data["name"])
     db_organisation.sqlmodel_update(data)
-    return _save(session, db_organisation)
-
-
-def _organisation_filters(statement: Any, sector: str | None, region: str | None, theme: str | None) -> Any:
-    if sector is not None:
-        statement = statement.where(Organisation.sector == sector)
-    if region is not None:
-        statement = statement.where(Organisation.region == region)
-    if theme is not None:
-        statement = statement.where(json_list_contains(Organisation.themes, theme))
-    return statement
-
-
-def list_organisations(
-    *,
-    session: Session,
-    sector: str | None = None,
-    region: str | None = None,
-    theme: str | None = None,
-    offset: int = 0,
-    limit: int = 100,
-) -> Sequence[Organisation]:
-    """Organisations by name, filtered by sector, region and theme code."""
-    statement = _organisation_filters(select(Organisation), sector, region, theme)
-    return session.exec(_page(statement.order_by(Organisation.name, Organisation.id), offset, limit)).all()
-
-
-def count_organisations(
-    *, session: Session, sector: str | None = None, region: str | None = None, theme: str | None = None
-) -> int:
-    """How many organisations :func:`list_organisations` would page through."""
-    statement = _organisation_filters(select(func.count()).select_from(Organisation), sector, region, theme)
-    return int(session.exec(statement).one())
+    return save(session, db_organisation)
 
 
 # --------------------------------------------------------------------------- people
-
-
-def create_person(*, session: Session, person_in: PersonCreate) -> Person:
-    """Insert a person (e-mail lower-cased by the schema; a second one with it fails)."""
-    return _save(session, Person.model_validate(person_in))
-
-
-def get_person(*, session: Session, person_id: int) -> Person | None:
-    """The person with this id, or None."""
-    return session.get(Person, person_id)
 
 
 def get_person_by_email(*, session: Session, email: str) -> Person | None:
@@ -173,175 +150,36 @@ def get_person_by_email(*, session: Session, email: str) -> Person | None:
 def update_person(*, session: Session, db_person: Person, person_in: PersonUpdate) -> Person:
     """Change the fields given in ``person_in``."""
     db_person.sqlmodel_update(person_in.model_dump(exclude_unset=True))
-    return _save(session, db_person)
+    return save(session, db_person)
 
 
-def _people_filters(
-    statement: Any,
-    event_id: int | None,
-    organisation_id: int | None,
-    sector: str | None,
-    region: str | None,
-    theme: str | None,
-) -> Any:
-    if event_id is not None:
-        statement = statement.join(Registration, col(Registration.person_id) == col(Person.id)).where(
-            Registration.event_id == event_id, col(Registration.cancelled).is_(False)
-        )
-    if organisation_id is not None:
-        statement = statement.where(Person.organisation_id == organisation_id)
-    if sector is not None or region is not None or theme is not None:
-        statement = statement.join(Organisation, col(Organisation.id) == col(Person.organisation_id))
-        statement = _organisation_filters(statement, sector, region, theme)
-    return statement
-
-
-def list_people(
-    *,
-    session: Session,
-    event_id: int | None = None,
-    organisation_id: int | None = None,
-    sector: str | None = None,
-    region: str | None = None,
-    theme: str | None = None,
-    offset: int = 0,
-    limit: int = 100,
-) -> Sequence[Person]:
-    """People by name; ``event_id`` keeps those registered (not cancelled) to that event;
-    sector, region and theme filter by their organisation."""
-    statement = _people_filters(select(Person), event_id, organisation_id, sector, region, theme)
-    return session.exec(_page(statement.order_by(Person.name, Person.id), offset, limit)).all()
-
-
-def count_people(
-    *,
-    session: Session,
-    event_id: int | None = None,
-    organisation_id: int | None = None,
-    sector: str | None = None,
-    region: str | None = None,
-    theme: str | None = None,
-) -> int:
-    """How many people :func:`list_people` would page through."""
-    statement = _people_filters(
-        select(func.count()).select_from(Person), event_id, organisation_id, sector, region, theme
-    )
-    return int(session.exec(statement).one())
-
-
-# --------------------------------------------------------------------------- events
+# --------------------------------------------------------------------------- events and registrations
 
 
 def create_event(*, session: Session, event_in: EventCreate) -> Event:
     """Insert an event."""
-    return _save(session, Event.model_validate(event_in))
-
-
-def get_event(*, session: Session, event_id: int) -> Event | None:
-    """The event with this id, or None."""
-    return session.get(Event, event_id)
-
-
-def get_event_by_name(*, session: Session, name: str) -> Event | None:
-    """The first event (lowest id) with exactly this name, or None."""
-    return session.exec(select(Event).where(Event.name == name).order_by(col(Event.id))).first()
+    return save(session, Event.model_validate(event_in))
 
 
 def update_event(*, session: Session, db_event: Event, event_in: EventUpdate) -> Event:
     """Change the fields given in ``event_in``."""
     db_event.sqlmodel_update(event_in.model_dump(exclude_unset=True))
-    return _save(session, db_event)
+    return save(session, db_event)
 
 
-def list_events(
-    *,
-    session: Session,
-    status: str | None = None,
-    region: str | None = None,
-    theme: str | None = None,
-    offset: int = 0,
-    limit: int = 100,
-) -> Sequence[Event]:
-    """Events, newest date first (undated last), filtered by status, region and theme."""
-    statement = select(Event)
-    if status is not None:
-        statement = statement.where(Event.status == status)
-    if region is not None:
-        statement = statement.where(Event.region == region)
-    if theme is not None:
-        statement = statement.where(json_list_contains(Event.themes, theme))
-    order = (col(Event.date).is_(None), col(Event.date).desc(), col(Event.id))
-    return session.exec(_page(statement.order_by(*order), offset, limit)).all()
-
-
-# --------------------------------------------------------------------------- registrations
-
-
-def register(*, session: Session, registration_in: RegistrationCreate) -> Registration:
-    """Register a person to an event. Registering again updates the one row: it is
-    un-cancelled, and the fields given explicitly (e.g. ``source``) change."""
-    existing = get_registration(
-        session=session, person_id=registration_in.person_id, event_id=registration_in.event_id
-    )
-    if existing is None:
-        return _save(session, Registration.model_validate(registration_in))
-    existing.sqlmodel_update(registration_in.model_dump(exclude_unset=True))
-    existing.cancelled = registration_in.cancelled
-    return _save(session, existing)
-
-
-def get_registration(*, session: Session, person_id: int, event_id: int) -> Registration | None:
-    """The registration of this person to this event, or None."""
+def find_registration(*, session: Session, event_id: int, person_id: int) -> Registration | None:
+    """The registration of this person at this event (cancelled or not), or None."""
     statement = select(Registration).where(
-        Registration.person_id == person_id, Registration.event_id == event_id
+        Registration.event_id == event_id, Registration.person_id == person_id
     )
     return session.exec(statement).first()
 
 
-def update_registration(
-    *, session: Session, db_registration: Registration, registration_in: RegistrationUpdate
-) -> Registration:
-    """Change the fields given (check in, cancel, change source)."""
-    db_registration.sqlmodel_update(registration_in.model_dump(exclude_unset=True))
-    return _save(session, db_registration)
-
-
-def list_registrations(
-    *,
-    session: Session,
-    event_id: int,
-    include_cancelled: bool = False,
-    checked_in: bool | None = None,
-    source: str | None = None,
-    offset: int = 0,
-    limit: int = 1000,
-) -> Sequence[Registration]:
-    """Registrations of one event in id order; cancelled ones only if asked."""
-    statement = select(Registration).where(Registration.event_id == event_id)
-    if not include_cancelled:
-        statement = statement.where(col(Registration.cancelled).is_(False))
-    if checked_in is not None:
-        checked = col(Registration.checked_in_at)
-        statement = statement.where(checked.is_not(None) if checked_in else checked.is_(None))
-    if source is not None:
-        statement = statement.where(Registration.source == source)
-    return session.exec(_page(statement.order_by(col(Registration.id)), offset, limit)).all()
-
-
-def count_registrations(*, session: Session, event_id: int, include_cancelled: bool = False) -> int:
-    """How many people are registered to the event (cancelled ones only if asked)."""
-    statement = select(func.count()).select_from(Registration).where(Registration.event_id == event_id)
-    if not include_cancelled:
-        statement = statement.where(col(Registration.cancelled).is_(False))
+def count_registrations(*, session: Session, event_id: int) -> int:
+    """How many people are registered at the event (cancelled registrations not counted)."""
+    statement = (
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event_id, col(Registration.cancelled).is_(False))
+    )
     return int(session.exec(statement).one())
-
-
-# --------------------------------------------------------------------------- themes
-
-
-def list_themes(*, session: Session, kind: str | None = None) -> Sequence[Theme]:
-    """The taxonomy as seeded: themes and cooperation types, in seeding order."""
-    statement = select(Theme)
-    if kind is not None:
-        statement = statement.where(Theme.kind == kind)
-    return session.exec(statement.order_by(col(Theme.id))).all()

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from api.security import LinkSigner
 from models.db import make_engine
-from models.results import StoredSuggestion
+from models.suggestions import StoredSuggestion
 from tests.test_api_support import *  # noqa: F403  (the api fixtures)
 from tests.test_api_support import SECRET, Api
 
@@ -407,12 +407,11 @@ def test_cli_mints_the_first_admin_token_that_the_api_accepts(
 ) -> None:
     from typer.testing import CliRunner
 
-    from api import commands_serve
-    from api.cli import app as cli
+    from api.cli import build_app
     from api.settings import get_settings
     from tests.test_api_support import start_api
 
-    commands_serve.register(cli)
+    cli = build_app()
     monkeypatch.setenv("KOHTAAMO_DATABASE_URL", api_url)
     get_settings.cache_clear()
     try:

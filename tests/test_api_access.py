@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session
 
 from models.db import make_engine
-from models.results import StoredSuggestion
+from models.suggestions import StoredSuggestion
 from tests.test_api_support import Api, start_api
 
 

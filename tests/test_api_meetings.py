@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.workflows_meetings import ABSENT, BYE, from_stored, to_assignment
+from api.workflows.meeting_grid import ABSENT, BYE, from_stored, to_assignment
 from matcher.meetings import plan_meetings
 from tests.test_api_jobs import _event_with_people, _run
 from tests.test_api_support import *  # noqa: F403  (the api fixtures)

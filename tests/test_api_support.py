@@ -18,9 +18,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api import workflows_api as wf
 from api.app import create_app
 from api.settings import Settings
+from api.workflows import organisers as wf
 from matcher.embed import HashingEmbedder
 from models.access import OrganiserCreate
 from models.db import make_engine, upgrade_database

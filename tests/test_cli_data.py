@@ -16,9 +16,6 @@ def run(
     argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["kohtaamo", *argv])
-    # main() registers every area's commands on the shared app; start each run from none.
-    monkeypatch.setattr(cli.app, "registered_commands", [])
-    monkeypatch.setattr(cli.app, "registered_groups", [])
     monkeypatch.setenv("COLUMNS", "200")
     try:
         cli.main()

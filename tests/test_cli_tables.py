@@ -13,9 +13,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import matcher
-from api import commands_tables
-from api import workflows_tables as wf
+from api.cli import plans as cli_plans
+from api.cli.render import print_table_summary
 from api.settings import get_settings
+from api.workflows import plan_rows as wf
 
 SECTORS = ("private", "public", "third_sector", "education_research")
 NEEDS = ("kotihoidon digitalisointi", "rekrytointi", "palvelumuotoilu", "vaikuttavuuden arviointi")
@@ -27,7 +28,7 @@ def _fill(url: str, n_people: int = 30) -> int:
     from sqlmodel import Session
 
     from models.db import make_engine, upgrade_database
-    from models.tables import Event, Organisation, Person, Registration
+    from models.entities import Event, Organisation, Person, Registration
 
     upgrade_database(url)
     engine = make_engine(url)
@@ -62,7 +63,7 @@ def _fill(url: str, n_people: int = 30) -> int:
 
 def _app() -> typer.Typer:
     app = typer.Typer()
-    commands_tables.register(app)
+    cli_plans.register(app)
     return app
 
 
@@ -144,8 +145,8 @@ def test_unknown_event_is_one_clear_error(tmp_path: Path) -> None:
             str(tmp_path / "x.csv"),
         ],
     )
-    assert isinstance(result.exception, ValueError)
-    assert "--event: no event with id 999" in str(result.exception)
+    assert isinstance(result.exception, LookupError)
+    assert "--event: no event with id or name '999'" in str(result.exception)
     assert not (tmp_path / "x.csv").exists()
 
 
@@ -164,7 +165,7 @@ def test_demo_stage_prints_a_four_round_plan(tmp_path: Path, monkeypatch: pytest
     get_settings.cache_clear()
     try:
         console = Console(record=True, width=120)
-        wf.demo_stage(url, event_id, console, seconds=0.5)
+        cli_plans.demo_stage(url, event_id, console, seconds=0.5)
     finally:
         get_settings.cache_clear()
     text = console.export_text()
@@ -178,13 +179,13 @@ def test_demo_stage_prints_a_four_round_plan(tmp_path: Path, monkeypatch: pytest
 
 @pytest.mark.parametrize(("text", "expected"), [("6-8", (6, 8)), ("4", (4, 4)), (" 5 - 7 ", (5, 7))])
 def test_parse_table_size(text: str, expected: tuple[int, int]) -> None:
-    assert wf.parse_table_size(text) == expected
+    assert cli_plans.parse_table_size(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "six", "8-6", "1-3", "4-"])
 def test_parse_table_size_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="--table-size"):
-        wf.parse_table_size(text)
+        cli_plans.parse_table_size(text)
 
 
 def test_table_layout() -> None:
@@ -193,7 +194,7 @@ def test_table_layout() -> None:
     assert wf.table_layout(80, tables=12, min_size=6, max_size=8) == [(6, 8)] * 12
     with pytest.raises(ValueError, match="9 people cannot sit at 2 tables of 6 to 8"):
         wf.table_layout(9, tables=None, min_size=6, max_size=8)
-    with pytest.raises(ValueError, match="--tables: must be at least 1"):
+    with pytest.raises(ValueError, match="tables: must be at least 1"):
         wf.table_layout(9, tables=0, min_size=2, max_size=8)
 
 
@@ -243,7 +244,7 @@ def test_table_mix_counts_sectors() -> None:
     assert sorted(sum(c.values()) for c in mix.sectors[0]) == [2, 2]
     assert mix.mixed == 1 and mix.dominated == 1 and mix.cells == 2
     console = Console(record=True, width=100)
-    wf.print_table_summary(mix, console)
+    print_table_summary(mix, console)
     assert "1/2 tables seat two or more sectors" in console.export_text()
 
 

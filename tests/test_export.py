@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from models.db import make_engine, upgrade_database
-from models.exporting import export_file, export_table
-from models.importing import import_file
+from models.entities import Event, Registration
+from models.exports import export_file, export_table
+from models.imports import import_file
 from models.spreadsheet import read_sheet
-from models.tables import Event, Registration
 from tests.import_helpers import ERIK, LIISA, MAIJA, write_csv
 
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models.db import make_engine, upgrade_database
-from models.importing import ImportErrors, import_file
+from models.entities import Event, Organisation, Person, Registration
+from models.imports import ImportErrors, import_file
 from models.spreadsheet import SpreadsheetError, read_sheet
-from models.tables import Event, Organisation, Person, Registration
 from tests.import_helpers import ERIK, FI_HEADERS, LIISA, MAIJA, ROWS, with_value, write_csv, write_xlsx
 
 SAMPLE = Path(__file__).resolve().parents[1] / "models" / "sample_data"
@@ -305,7 +305,7 @@ def test_ten_thousand_rows(engine: sa.Engine, tmp_path: Path) -> None:
 
 
 def test_import_sample_event_workflow_is_safe_to_rerun(database_url: str) -> None:
-    from api.workflows_data import import_sample_event
+    from api.workflows.sample import import_sample_event
 
     first = import_sample_event(database_url)
     engine = make_engine(database_url)

@@ -9,14 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.import_rows import (
-    DEFAULT_MAPPING,
-    FIELDS,
-    extend_mapping,
-    normalise_header,
-    parse_sheet,
-    resolve_columns,
-)
+from models.imports import DEFAULT_MAPPING, FIELDS, extend_mapping, normalise_header, parse_sheet
+from models.imports.headers import resolve_columns
 from models.spreadsheet import SpreadsheetError, read_sheet, read_sheet_bytes
 from models.validation import business_id_check_digit, check_business_id, check_email
 from tests.import_helpers import ERIK, FI_HEADERS, LIISA, MAIJA, ROWS, csv_bytes, with_value, write_xlsx

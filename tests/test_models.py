@@ -8,26 +8,28 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from api.workflows.people import list_people
 from matcher import Profile, split_statements
 from models import crud
 from models.db import make_engine, upgrade_database
-from models.mapping import (
-    event_profiles,
-    organisation_update_from_profile,
-    profile_for_person,
-    profiles_by_id,
-)
-from models.tables import (
+from models.entities import (
     EventCreate,
+    Organisation,
     OrganisationCreate,
     OrganisationUpdate,
+    Person,
     PersonCreate,
     PersonUpdate,
     Registration,
     RegistrationCreate,
-    RegistrationUpdate,
+)
+from models.profiles import (
+    event_profiles,
+    organisation_update_from_profile,
+    profile_for_person,
+    profiles_by_id,
 )
 from models.validation import normalise_name
 
@@ -50,12 +52,15 @@ def _org(session: Session, name: str, sector: str = "private", **kw: object) -> 
 
 
 def _person(session: Session, email: str, organisation_id: int | None, **kw: object) -> int:
-    person = crud.create_person(
-        session=session,
-        person_in=PersonCreate(name=email.split("@")[0], email=email, organisation_id=organisation_id, **kw),
-    )
+    person_in = PersonCreate(name=email.split("@")[0], email=email, organisation_id=organisation_id, **kw)
+    person = crud.save(session, Person.model_validate(person_in))
     assert person.id is not None
     return person.id
+
+
+def _register(session: Session, person_id: int, event_id: int, **kw: object) -> Registration:
+    registration_in = RegistrationCreate(person_id=person_id, event_id=event_id, **kw)
+    return crud.save(session, Registration.model_validate(registration_in))
 
 
 # --------------------------------------------------------------------------- schemas (no database)
@@ -122,18 +127,25 @@ def test_crud_filters_and_pages(session: Session) -> None:
     a = _org(session, "Aurinko Oy", "private", region="kanta_hame", themes=["home_care", "digital_services"])
     _org(session, "Beta ry", "third_sector", region="kanta_hame", themes=["impact"])
     _org(session, "Gamma kunta", "public", region="uusimaa", themes=["home_care"])
-    names = lambda rows: [r.name for r in rows]  # noqa: E731
-    assert names(crud.list_organisations(session=session)) == ["Aurinko Oy", "Beta ry", "Gamma kunta"]
-    assert names(crud.list_organisations(session=session, theme="home_care")) == ["Aurinko Oy", "Gamma kunta"]
-    assert names(crud.list_organisations(session=session, region="kanta_hame", sector="third_sector")) == [
-        "Beta ry"
-    ]
-    assert names(crud.list_organisations(session=session, offset=1, limit=1)) == ["Beta ry"]
-    assert crud.count_organisations(session=session, theme="home_care") == 2
-    assert crud.list_organisations(session=session, theme="home") == []  # whole codes only
-    assert crud.list_organisations(session=session, theme="home_car_") == []  # _ is no wildcard
+
+    def names(offset: int = 0, limit: int = 100, **filters: str) -> tuple[list[str], int]:
+        statement = select(Organisation).where(*crud.organisation_filters(**filters))
+        rows, total = crud.page(
+            session, statement.order_by(col(Organisation.name)), offset=offset, limit=limit
+        )
+        return [r.name for r in rows], total
+
+    assert names() == (["Aurinko Oy", "Beta ry", "Gamma kunta"], 3)
+    assert names(theme="home_care") == (["Aurinko Oy", "Gamma kunta"], 2)
+    assert names(region="kanta_hame", sector="third_sector") == (["Beta ry"], 1)
+    assert names(offset=1, limit=1) == (["Beta ry"], 3)  # the total counts every page
+    assert names(q="GAMMA") == (["Gamma kunta"], 1)
+    assert names(theme="home") == ([], 0)  # whole codes only
+    assert names(theme="home_car_") == ([], 0)  # _ is no wildcard
     with pytest.raises(ValueError, match="limit"):
-        crud.list_organisations(session=session, limit=0)
+        names(limit=0)
+    with pytest.raises(ValueError, match="offset"):
+        names(offset=-1)
     found = crud.find_organisation(session=session, name="AURINKO oy")
     assert found is not None and found.id == a
     updated = crud.update_organisation(
@@ -157,45 +169,33 @@ def test_crud_unique_keys(session: Session) -> None:
 
 def test_people_and_registrations(session: Session) -> None:
     org = _org(session, "Aurinko Oy", themes=["home_care"])
+    other = _org(session, "Beta ry", "third_sector")
     event = crud.create_event(session=session, event_in=EventCreate(name="E", date=dt.date(2026, 12, 3)))
     assert event.id is not None
-    p1, p2 = _person(session, "a@x.fi", org), _person(session, "b@x.fi", org)
-    crud.register(session=session, registration_in=RegistrationCreate(person_id=p1, event_id=event.id))
-    reg = crud.register(
-        session=session, registration_in=RegistrationCreate(person_id=p2, event_id=event.id, source="walk_in")
+    p1, p2, p3 = (
+        _person(session, "a@x.fi", org),
+        _person(session, "b@x.fi", org),
+        _person(session, "c@x.fi", other),
     )
-    again = crud.register(
-        session=session, registration_in=RegistrationCreate(person_id=p2, event_id=event.id)
-    )
-    assert again.id == reg.id and again.source == "walk_in"  # fields not given keep their values
-    again = crud.register(
-        session=session,
-        registration_in=RegistrationCreate(person_id=p2, event_id=event.id, source="pre_registered"),
-    )
-    assert again.id == reg.id and again.source == "pre_registered"
-    assert crud.count_registrations(session=session, event_id=event.id) == 2
-    assert [p.email for p in crud.list_people(session=session, event_id=event.id, theme="home_care")] == [
-        "a@x.fi",
-        "b@x.fi",
-    ]
+    _register(session, p1, event.id)
+    reg = _register(session, p2, event.id, source="walk_in")
+    _register(session, p3, event.id, cancelled=True)
+    assert crud.find_registration(session=session, event_id=event.id, person_id=p2) == reg
+    assert crud.find_registration(session=session, event_id=event.id, person_id=999) is None
+    assert crud.count_registrations(session=session, event_id=event.id) == 2  # the cancelled one not counted
+    people, total = list_people(session=session, organiser=None, event_id=event.id, theme="home_care")
+    assert ([p.email for p in people], total) == (["a@x.fi", "b@x.fi"], 2)
     now = dt.datetime(2026, 12, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-    crud.update_registration(
-        session=session, db_registration=again, registration_in=RegistrationUpdate(checked_in_at=now)
-    )
+    reg.checked_in_at = now
+    crud.save(session, reg)
     session.expire_all()
-    stored = crud.get_registration(session=session, person_id=p2, event_id=event.id)
+    stored = crud.find_registration(session=session, event_id=event.id, person_id=p2)
     assert stored is not None and stored.checked_in_at == now and stored.checked_in_at.tzinfo == dt.UTC
-    assert [
-        r.person_id for r in crud.list_registrations(session=session, event_id=event.id, checked_in=True)
-    ] == [p2]
     person = crud.get_person_by_email(session=session, email="A@X.FI")
-    assert person is not None
+    assert person is not None and person.id == p1
     crud.update_person(session=session, db_person=person, person_in=PersonUpdate(language="sv"))
-    assert crud.get_person(session=session, person_id=p1).language == "sv"  # type: ignore[union-attr]
-    assert [t.code for t in crud.list_themes(session=session, kind="cooperation_type")][:2] == [
-        "sharing_expertise",
-        "service_innovation",
-    ]
+    session.expire_all()
+    assert session.get(Person, p1).language == "sv"  # type: ignore[union-attr]
 
 
 def test_naive_timestamps_are_refused(session: Session) -> None:
@@ -210,10 +210,7 @@ def test_naive_timestamps_are_refused(session: Session) -> None:
 def test_deleting_an_event_deletes_its_registrations(session: Session) -> None:
     event = crud.create_event(session=session, event_in=EventCreate(name="E"))
     assert event.id is not None
-    crud.register(
-        session=session,
-        registration_in=RegistrationCreate(person_id=_person(session, "a@x.fi", None), event_id=event.id),
-    )
+    _register(session, _person(session, "a@x.fi", None), event.id)
     session.delete(event)
     session.commit()
     assert session.exec(sa.select(sa.func.count()).select_from(Registration)).one()[0] == 0  # type: ignore[call-overload]
@@ -243,20 +240,11 @@ def test_event_profiles(session: Session) -> None:
         _person(session, "c@x.fi", other),
         _person(session, "d@x.fi", None),
     ]
-    for pid in ids:
-        crud.register(session=session, registration_in=RegistrationCreate(person_id=pid, event_id=event.id))
-    reg = crud.get_registration(session=session, person_id=ids[2], event_id=event.id)
-    assert reg is not None
-    crud.update_registration(
-        session=session, db_registration=reg, registration_in=RegistrationUpdate(cancelled=True)
-    )
-    first = crud.get_registration(session=session, person_id=ids[0], event_id=event.id)
-    assert first is not None
-    crud.update_registration(
-        session=session,
-        db_registration=first,
-        registration_in=RegistrationUpdate(checked_in_at=dt.datetime.now(dt.UTC)),
-    )
+    registrations = [_register(session, pid, event.id) for pid in ids]
+    registrations[2].cancelled = True
+    registrations[0].checked_in_at = dt.datetime.now(dt.UTC)
+    for registration in registrations:
+        crud.save(session, registration)
 
     profiles = event_profiles(session, event.id)
     assert [p.id for p in profiles] == [str(ids[0]), str(ids[1]), str(ids[3])]
@@ -295,7 +283,7 @@ def test_profile_round_trip_through_an_update(session: Session) -> None:
         themes=("impact",),
         keywords=("k",),
     )
-    org = crud.get_organisation(session=session, organisation_id=org_id)
+    org = session.get(Organisation, org_id)
     assert org is not None
     crud.update_organisation(
         session=session, db_organisation=org, organisation_in=organisation_update_from_profile(wanted)

@@ -6,13 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from api import workflows_api as wf
 from api.deps import EventDep, OrganiserDep, SessionDep
 from api.routes.common import SCOPED, FilterDep, PageDep
 from api.schemas import EventOrganiserAdd, Page
+from api.workflows import events as wf
 from models.access import OrganiserPublic
-from models.crud import update_event as crud_update_event
-from models.tables import Event, EventCreate, EventPublic, EventUpdate
+from models.entities import Event, EventCreate, EventPublic, EventUpdate
 
 router = APIRouter(prefix="/events", tags=["events"], responses=SCOPED)
 
@@ -74,8 +73,7 @@ def read_event(event: EventDep) -> Event:
     openapi_extra={"requestBody": {"content": {"application/json": {"example": {"status": "live"}}}}},
 )
 def update_event(session: SessionDep, event: EventDep, event_in: EventUpdate) -> Event:
-    wf.check_no_nulls(event_in, Event)
-    return crud_update_event(session=session, db_event=event, event_in=event_in)
+    return wf.update_event(session=session, event=event, event_in=event_in)
 
 
 @router.get("/{event_id}/organisers", response_model=list[OrganiserPublic], summary="Who organises the event")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import workflows_api as wf
 from api.deps import EventDep, SessionDep
 from api.routes.common import SCOPED
 from api.schemas import FeedbackSummary
+from api.workflows import feedback as wf
 
 router = APIRouter(prefix="/events/{event_id}/feedback", tags=["feedback"], responses=SCOPED)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import workflows_api as wf
 from api.deps import OrganiserDep, SessionDep
 from api.routes.common import SCOPED, IdPath
-from models.results import Job, JobPublic
+from api.workflows import jobs as wf
+from models.jobs import Job, JobPublic
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=SCOPED)
 

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 from sqlmodel import Session
 
-from api import workflows_meetings as wm
 from api.deps import EncoderDep, EventDep, JobsDep, OrganiserDep, SessionDep
-from api.jobs import Report
 from api.routes.common import SCOPED, IdPath
 from api.schemas import MeetingPlanCreate, MeetingPlanLock, MeetingPlanPublic, MeetingPlanReplan
-from api.workflows_api import lock_rounds
-from models.results import Job, JobPublic
+from api.workflows import meeting_plans as wf
+from api.workflows import plans
+from api.workflows.common import Progress
+from models.jobs import Job, JobPublic
+from models.plans import PlanKind
 
 router = APIRouter(prefix="/events/{event_id}/meeting-plans", tags=["meeting rounds"], responses=SCOPED)
-
-
-def _unprocessable(field: str, exc: ValueError) -> HTTPException:
-    return HTTPException(
-        422, detail=[{"loc": ["body", field], "field": field, "msg": str(exc), "type": "value_error"}]
-    )
+KIND = PlanKind.MEETINGS
 
 
 @router.post(
@@ -38,14 +34,11 @@ def create(
 ) -> Job:
     assert event.id is not None
     event_id = event.id
-    try:
-        wm.check_meeting_request(session, event=event, params=body)
-    except ValueError as exc:
-        raise _unprocessable("mode", exc) from None
+    wf.check_meeting_request(session, event=event, params=body)
 
-    def work(job_session: Session, report: Report) -> dict[str, object]:
-        return wm.create_meeting_plan(
-            job_session, report, event_id=event_id, params=body, encoder=load_encoder()
+    def work(job_session: Session, progress: Progress) -> dict[str, object]:
+        return wf.create_meeting_plan(
+            session=job_session, event_id=event_id, params=body, encoder=load_encoder(), progress=progress
         )
 
     return jobs.submit(kind="meeting_plan", event_id=event_id, organiser_id=organiser.id, work=work)
@@ -54,7 +47,7 @@ def create(
 @router.get("", response_model=list[int], summary="Ids of the event's meeting plans, newest first")
 def list_plans(session: SessionDep, event: EventDep) -> list[int]:
     assert event.id is not None
-    return wm.list_meeting_plans(session=session, event_id=event.id)
+    return plans.list_plans(session=session, event_id=event.id, kind=KIND)
 
 
 @router.get(
@@ -64,8 +57,8 @@ def list_plans(session: SessionDep, event: EventDep) -> list[int]:
 )
 def read_plan(session: SessionDep, event: EventDep, meeting_plan_id: IdPath) -> MeetingPlanPublic:
     assert event.id is not None
-    stored = wm.get_meeting_plan(session=session, event_id=event.id, plan_id=meeting_plan_id)
-    return wm.meeting_plan_view(session=session, stored=stored)
+    stored = plans.get_plan(session=session, event_id=event.id, plan_id=meeting_plan_id, kind=KIND)
+    return wf.meeting_plan_view(session=session, stored=stored)
 
 
 @router.post(
@@ -75,12 +68,9 @@ def lock(
     session: SessionDep, event: EventDep, meeting_plan_id: IdPath, body: MeetingPlanLock
 ) -> MeetingPlanPublic:
     assert event.id is not None
-    stored = wm.get_meeting_plan(session=session, event_id=event.id, plan_id=meeting_plan_id)
-    try:
-        stored = lock_rounds(session=session, stored=stored, rounds=body.rounds)
-    except ValueError as exc:
-        raise _unprocessable("rounds", exc) from None
-    return wm.meeting_plan_view(session=session, stored=stored)
+    stored = plans.get_plan(session=session, event_id=event.id, plan_id=meeting_plan_id, kind=KIND)
+    stored = plans.lock_rounds(session=session, stored=stored, rounds=body.rounds)
+    return wf.meeting_plan_view(session=session, stored=stored)
 
 
 @router.post(
@@ -99,13 +89,12 @@ def replan(
     body: MeetingPlanReplan,
 ) -> Job:
     assert event.id is not None
-    stored = wm.get_meeting_plan(session=session, event_id=event.id, plan_id=meeting_plan_id)
-    assert stored.id is not None
-    stored_id = stored.id
+    stored_id = plans.get_plan(session=session, event_id=event.id, plan_id=meeting_plan_id, kind=KIND).id
+    assert stored_id is not None
 
-    def work(job_session: Session, report: Report) -> dict[str, object]:
-        return wm.replan_meeting_rounds(
-            job_session, report, plan_id=stored_id, params=body, encoder=load_encoder()
+    def work(job_session: Session, progress: Progress) -> dict[str, object]:
+        return wf.replan_meeting_rounds(
+            session=job_session, plan_id=stored_id, params=body, encoder=load_encoder(), progress=progress
         )
 
     return jobs.submit(kind="meeting_replan", event_id=event.id, organiser_id=organiser.id, work=work)

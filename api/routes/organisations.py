@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api import workflows_api as wf
 from api.deps import OrganiserDep, SessionDep
 from api.routes.common import SCOPED, FilterDep, IdPath, PageDep
 from api.schemas import Page
-from models.crud import update_organisation as crud_update_organisation
-from models.tables import Organisation, OrganisationCreate, OrganisationPublic, OrganisationUpdate
+from api.workflows import organisations as wf
+from models.entities import Organisation, OrganisationCreate, OrganisationPublic, OrganisationUpdate
 
 router = APIRouter(prefix="/organisations", tags=["organisations"], responses=SCOPED)
 
@@ -92,6 +91,6 @@ def read_organisation(session: SessionDep, organiser: OrganiserDep, organisation
 def update_organisation(
     session: SessionDep, organiser: OrganiserDep, organisation_id: IdPath, organisation_in: OrganisationUpdate
 ) -> Organisation:
-    found = wf.get_organisation(session=session, organiser=organiser, organisation_id=organisation_id)
-    wf.check_no_nulls(organisation_in, Organisation)
-    return crud_update_organisation(session=session, db_organisation=found, organisation_in=organisation_in)
+    return wf.update_organisation(
+        session=session, organiser=organiser, organisation_id=organisation_id, organisation_in=organisation_in
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from api import workflows_api as wf
 from api.deps import AdminDep, OrganiserDep, SessionDep
 from api.routes.common import ADMIN_ONLY, IdPath, PageDep
 from api.schemas import Page
+from api.workflows import organisers as wf
 from models.access import Organiser, OrganiserCreate, OrganiserPublic, OrganiserUpdate, OrganiserWithToken
 
 router = APIRouter(prefix="/organisers", tags=["organisers"], responses=ADMIN_ONLY)

@@ -9,13 +9,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from api import workflows_api as wf
-from api import workflows_meetings as wm
-from api.deps import MAX_ID, ParticipantDep, SessionDep, participant_token, unauthorised
+from api.deps import ParticipantDep, SessionDep, participant_token, token_claims, unauthorised
 from api.routes.common import UNAUTHORISED
 from api.schemas import MyMeetings, MyTables, SuggestionList
-from api.security import InvalidTokenError, LinkSigner
-from models.results import Feedback, FeedbackCreate, FeedbackPublic
+from api.security import LinkSigner
+from api.workflows import feedback, meeting_plans, suggestions, table_plans
+from models.feedback import Feedback, FeedbackCreate, FeedbackPublic
 
 router = APIRouter(prefix="/me", tags=["participant"], responses=UNAUTHORISED)
 
@@ -25,15 +24,10 @@ def _ids(participant: ParticipantDep) -> tuple[int, int]:
 
 
 def _suggestions_json(engine: sa.Engine, signer: LinkSigner, token: str, language: str | None) -> bytes:
-    try:
-        claims = signer.load(token)
-    except InvalidTokenError as exc:
-        raise unauthorised(str(exc)) from None
-    if not (claims.person_id <= MAX_ID and claims.event_id <= MAX_ID):
-        raise unauthorised("this link is no longer valid")
+    claims = token_claims(signer, token)
     # One autocommit read: no BEGIN/ROLLBACK round trips around the single query.
     with engine.connect() as connection:
-        found = wf.participant_suggestions(
+        found = suggestions.participant_suggestions(
             session=connection.execution_options(isolation_level="AUTOCOMMIT"),
             event_id=claims.event_id,
             person_id=claims.person_id,
@@ -61,7 +55,7 @@ async def my_suggestions(
 @router.get("/tables", response_model=MyTables, summary="My table in each workshop round")
 def my_tables(session: SessionDep, participant: ParticipantDep) -> MyTables:
     event_id, person_id = _ids(participant)
-    return wf.my_tables(session=session, event_id=event_id, person_id=person_id)
+    return table_plans.my_tables(session=session, event_id=event_id, person_id=person_id)
 
 
 @router.get(
@@ -71,13 +65,13 @@ def my_tables(session: SessionDep, participant: ParticipantDep) -> MyTables:
 )
 def my_meetings(session: SessionDep, participant: ParticipantDep) -> MyMeetings:
     event_id, person_id = _ids(participant)
-    return wm.my_meetings(session=session, event_id=event_id, person_id=person_id)
+    return meeting_plans.my_meetings(session=session, event_id=event_id, person_id=person_id)
 
 
 @router.get("/feedback", response_model=list[FeedbackPublic], summary="My feedback so far")
 def my_feedback(session: SessionDep, participant: ParticipantDep) -> list[Feedback]:
     event_id, person_id = _ids(participant)
-    return wf.own_feedback(session=session, event_id=event_id, person_id=person_id)
+    return feedback.own_feedback(session=session, event_id=event_id, person_id=person_id)
 
 
 @router.post(
@@ -88,4 +82,6 @@ def my_feedback(session: SessionDep, participant: ParticipantDep) -> list[Feedba
 )
 def give_feedback(session: SessionDep, participant: ParticipantDep, feedback_in: FeedbackCreate) -> Feedback:
     event_id, person_id = _ids(participant)
-    return wf.save_feedback(session=session, event_id=event_id, person_id=person_id, feedback_in=feedback_in)
+    return feedback.save_feedback(
+        session=session, event_id=event_id, person_id=person_id, feedback_in=feedback_in
+    )

@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api import workflows_api as wf
 from api.deps import OrganiserDep, SessionDep
 from api.routes.common import MAX_ID, SCOPED, FilterDep, IdPath, PageDep
 from api.schemas import Page
-from models.crud import update_person as crud_update_person
-from models.tables import Person, PersonPublic, PersonUpdate
+from api.workflows import people as wf
+from models.entities import Person, PersonPublic, PersonUpdate
 
 router = APIRouter(prefix="/people", tags=["people"], responses=SCOPED)
 
@@ -66,10 +65,4 @@ def read_person(session: SessionDep, organiser: OrganiserDep, person_id: IdPath)
 def update_person(
     session: SessionDep, organiser: OrganiserDep, person_id: IdPath, person_in: PersonUpdate
 ) -> Person:
-    person = wf.get_person(session=session, organiser=organiser, person_id=person_id)
-    if "organisation_id" in person_in.model_fields_set:
-        wf.check_organisation_reference(
-            session=session, organiser=organiser, organisation_id=person_in.organisation_id
-        )
-    wf.check_no_nulls(person_in, Person)
-    return crud_update_person(session=session, db_person=person, person_in=person_in)
+    return wf.update_person(session=session, organiser=organiser, person_id=person_id, person_in=person_in)

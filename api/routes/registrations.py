@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from api import workflows_api as wf
 from api.deps import EventDep, OrganiserDep, SessionDep, link_signer
 from api.routes.common import SCOPED, FilterDep, IdPath, PageDep
 from api.schemas import (
@@ -20,7 +19,9 @@ from api.schemas import (
     WalkIn,
 )
 from api.security import LinkSigner
-from models.tables import Person, PersonPublic
+from api.workflows import links, people
+from api.workflows import registrations as wf
+from models.entities import Person, PersonPublic
 
 router = APIRouter(prefix="/events/{event_id}", tags=["registrations"], responses=SCOPED)
 
@@ -78,7 +79,9 @@ def register(
 def create_person(
     session: SessionDep, organiser: OrganiserDep, event: EventDep, person_in: PersonAtEvent
 ) -> Person:
-    return wf.create_person_at_event(session=session, organiser=organiser, event=event, person_in=person_in)
+    return people.create_person_at_event(
+        session=session, organiser=organiser, event=event, person_in=person_in
+    )
 
 
 @router.post(
@@ -132,7 +135,7 @@ def participant_link(
     signer: Annotated[LinkSigner, Depends(link_signer)],
 ) -> LinkToken:
     settings = request.app.state.settings
-    data = wf.link_token(
+    data = links.link_token(
         session=session,
         signer=signer,
         event_id=_event_id(event),

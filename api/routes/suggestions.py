@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from sqlmodel import Session
 
-from api import workflows_api as wf
 from api.deps import EncoderDep, EventDep, JobsDep, OrganiserDep, SessionDep
-from api.jobs import Report
 from api.routes.common import SCOPED, IdPath
 from api.schemas import SuggestionList, SuggestionsCompute
-from models.results import Job, JobPublic
+from api.workflows import suggestions as wf
+from api.workflows.common import Progress
+from models.jobs import Job, JobPublic
 
 router = APIRouter(prefix="/events/{event_id}/suggestions", tags=["suggestions"], responses=SCOPED)
 
@@ -35,9 +35,14 @@ def compute(
     assert event.id is not None
     event_id = event.id
 
-    def work(session: Session, report: Report) -> dict[str, object]:
+    def work(session: Session, progress: Progress) -> dict[str, object]:
         return wf.compute_suggestions(
-            session, report, event_id=event_id, k=body.k, mode=body.mode, encoder=load_encoder()
+            session=session,
+            event_id=event_id,
+            k=body.k,
+            mode=body.mode,
+            encoder=load_encoder(),
+            progress=progress,
         )
 
     return jobs.submit(kind="suggestions", event_id=event_id, organiser_id=organiser.id, work=work)
@@ -51,8 +56,4 @@ def read_list(
     language: Annotated[Literal["fi", "sv", "en"] | None, Query(description="Default: theirs.")] = None,
 ) -> SuggestionList:
     assert event.id is not None
-    registration = wf.registration_view(session=session, event_id=event.id, person_id=person_id)
-    person = wf.get_person_unscoped(session=session, person_id=registration.person_id)
-    return wf.suggestion_list(
-        session=session, event_id=event.id, person_id=person_id, language=language or person.language
-    )
+    return wf.suggestion_list(session=session, event_id=event.id, person_id=person_id, language=language)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
-from sqlmodel import Session, col, select
+from fastapi import APIRouter, status
+from sqlmodel import Session
 
-from api import workflows_api as wf
 from api.deps import EncoderDep, EventDep, JobsDep, OrganiserDep, SessionDep
-from api.jobs import Report
 from api.routes.common import SCOPED, IdPath
 from api.schemas import TablePlanCreate, TablePlanLock, TablePlanPublic, TablePlanReplan
-from models.results import Job, JobPublic, StoredTablePlan
+from api.workflows import plans
+from api.workflows import table_plans as wf
+from api.workflows.common import Progress
+from models.jobs import Job, JobPublic
+from models.plans import PlanKind
 
 router = APIRouter(prefix="/events/{event_id}/table-plans", tags=["table plans"], responses=SCOPED)
+KIND = PlanKind.TABLES
 
 
 @router.post(
@@ -31,17 +34,11 @@ def create(
 ) -> Job:
     assert event.id is not None
     event_id = event.id
-    try:
-        wf.check_plan_request(session, event_id=event_id, params=body)
-    except ValueError as exc:
-        raise HTTPException(
-            422,
-            detail=[{"loc": ["body", "tables"], "field": "tables", "msg": str(exc), "type": "value_error"}],
-        ) from None
+    wf.check_plan_request(session, event_id=event_id, params=body)
 
-    def work(job_session: Session, report: Report) -> dict[str, object]:
+    def work(job_session: Session, progress: Progress) -> dict[str, object]:
         return wf.create_table_plan(
-            job_session, report, event_id=event_id, params=body, encoder=load_encoder()
+            session=job_session, event_id=event_id, params=body, encoder=load_encoder(), progress=progress
         )
 
     return jobs.submit(kind="table_plan", event_id=event_id, organiser_id=organiser.id, work=work)
@@ -49,18 +46,14 @@ def create(
 
 @router.get("", response_model=list[int], summary="Ids of the event's table plans, newest first")
 def list_plans(session: SessionDep, event: EventDep) -> list[int]:
-    statement = (
-        select(StoredTablePlan)
-        .where(StoredTablePlan.event_id == event.id)
-        .order_by(col(StoredTablePlan.id).desc())
-    )
-    return [p.id for p in session.exec(statement).all() if p.id is not None and wf.is_table_plan(p)]
+    assert event.id is not None
+    return plans.list_plans(session=session, event_id=event.id, kind=KIND)
 
 
 @router.get("/{plan_id}", response_model=TablePlanPublic, summary="A table plan as printable seats")
 def read_plan(session: SessionDep, event: EventDep, plan_id: IdPath) -> TablePlanPublic:
     assert event.id is not None
-    stored = wf.get_table_plan(session=session, event_id=event.id, plan_id=plan_id)
+    stored = plans.get_plan(session=session, event_id=event.id, plan_id=plan_id, kind=KIND)
     return wf.table_plan_view(session=session, stored=stored)
 
 
@@ -69,14 +62,8 @@ def read_plan(session: SessionDep, event: EventDep, plan_id: IdPath) -> TablePla
 )
 def lock(session: SessionDep, event: EventDep, plan_id: IdPath, body: TablePlanLock) -> TablePlanPublic:
     assert event.id is not None
-    stored = wf.get_table_plan(session=session, event_id=event.id, plan_id=plan_id)
-    try:
-        stored = wf.lock_rounds(session=session, stored=stored, rounds=body.rounds)
-    except ValueError as exc:
-        raise HTTPException(
-            422,
-            detail=[{"loc": ["body", "rounds"], "field": "rounds", "msg": str(exc), "type": "value_error"}],
-        ) from None
+    stored = plans.get_plan(session=session, event_id=event.id, plan_id=plan_id, kind=KIND)
+    stored = plans.lock_rounds(session=session, stored=stored, rounds=body.rounds)
     return wf.table_plan_view(session=session, stored=stored)
 
 
@@ -96,11 +83,12 @@ def replan(
     body: TablePlanReplan,
 ) -> Job:
     assert event.id is not None
-    stored = wf.get_table_plan(session=session, event_id=event.id, plan_id=plan_id)
-    assert stored.id is not None
-    stored_id = stored.id
+    stored_id = plans.get_plan(session=session, event_id=event.id, plan_id=plan_id, kind=KIND).id
+    assert stored_id is not None
 
-    def work(job_session: Session, report: Report) -> dict[str, object]:
-        return wf.replan_tables(job_session, report, plan_id=stored_id, params=body, encoder=load_encoder())
+    def work(job_session: Session, progress: Progress) -> dict[str, object]:
+        return wf.replan_stored_tables(
+            session=job_session, plan_id=stored_id, params=body, encoder=load_encoder(), progress=progress
+        )
 
     return jobs.submit(kind="table_replan", event_id=event.id, organiser_id=organiser.id, work=work)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from models.tables import theme_seed_rows
+from models.themes import theme_seed_rows
 
 revision: str = "0001_initial"
 down_revision: str | None = None

@@ -1,0 +1,82 @@
+"""Request and response shapes that belong to the API only (the tables' own families,
+``XCreate``/``XUpdate``/``XPublic``, live in ``models``), one module per part of the API.
+"""
+
+from api.schemas.common import Health, Page
+from api.schemas.meetings import (
+    MeetingBye,
+    MeetingPartner,
+    MeetingPerson,
+    MeetingPlanCreate,
+    MeetingPlanLock,
+    MeetingPlanPublic,
+    MeetingPlanReplan,
+    MeetingTable,
+    MyMeeting,
+    MyMeetings,
+)
+from api.schemas.registrations import (
+    EventOrganiserAdd,
+    ImportResult,
+    ImportRowError,
+    LinkToken,
+    PersonAtEvent,
+    RegistrationAdd,
+    RegistrationChange,
+    RegistrationView,
+    WalkIn,
+    WalkInPerson,
+)
+from api.schemas.suggestions import (
+    ContactDetails,
+    FeedbackSummary,
+    SuggestedPartner,
+    SuggestionList,
+    SuggestionsCompute,
+)
+from api.schemas.tables import (
+    MySeat,
+    MyTables,
+    Seat,
+    TablePlanCreate,
+    TablePlanLock,
+    TablePlanPublic,
+    TablePlanReplan,
+)
+
+__all__ = [
+    "ContactDetails",
+    "EventOrganiserAdd",
+    "FeedbackSummary",
+    "Health",
+    "ImportResult",
+    "ImportRowError",
+    "LinkToken",
+    "MeetingBye",
+    "MeetingPartner",
+    "MeetingPerson",
+    "MeetingPlanCreate",
+    "MeetingPlanLock",
+    "MeetingPlanPublic",
+    "MeetingPlanReplan",
+    "MeetingTable",
+    "MyMeeting",
+    "MyMeetings",
+    "MySeat",
+    "MyTables",
+    "Page",
+    "PersonAtEvent",
+    "RegistrationAdd",
+    "RegistrationChange",
+    "RegistrationView",
+    "Seat",
+    "SuggestedPartner",
+    "SuggestionList",
+    "SuggestionsCompute",
+    "TablePlanCreate",
+    "TablePlanLock",
+    "TablePlanPublic",
+    "TablePlanReplan",
+    "WalkIn",
+    "WalkInPerson",
+]

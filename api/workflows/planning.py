@@ -1,0 +1,118 @@
+"""Plan an event's tables and meetings with the engine, and check every plan with the
+engine's checker before anyone sees it (a plan that breaks a hard rule is an error).
+
+Example:
+    >>> import numpy as np
+    >>> from matcher import Profile
+    >>> people = [Profile(id=str(i), organisation=str(i // 2), sector="public") for i in range(4)]
+    >>> plan = plan_event_meetings(people, np.ones((4, 4)), 1, odd="bye", seconds=0.1, seed=0)
+    >>> sorted(m.people for m in plan.meetings)  # colleagues (same organisation) never meet
+    [(0, 2), (1, 3)]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import numpy.typing as npt
+
+import matcher
+from api.workflows.errors import FieldError
+from matcher import MeetingPlan, Profile, TablePlan
+from models.plans import OddRule
+
+T = TypeVar("T")
+
+
+def plan_event_tables(
+    profiles: Sequence[Profile],
+    affinity: npt.NDArray[Any],
+    layout: list[tuple[int, int]],
+    rounds: int,
+    *,
+    seconds: float,
+    seed: int,
+    separate_organisations: bool = True,
+    on_tick: Callable[[float], None] | None = None,
+) -> TablePlan:
+    """Plan the tables with sectors from the profiles and (by default) colleagues apart.
+
+    ``on_tick(elapsed_seconds)`` is called about ten times a second while the search runs (for
+    a progress bar).
+    """
+    sectors = [p.sector for p in profiles]
+    separate = [p.organisation for p in profiles] if separate_organisations else None
+    plan = run_ticking(
+        lambda: matcher.plan_tables(
+            affinity, layout, rounds, sectors=sectors, separate=separate, seconds=seconds, seed=seed
+        ),
+        on_tick,
+    )
+    check_table_plan(plan, layout, separate)
+    return plan
+
+
+def check_table_plan(
+    plan: TablePlan,
+    layout: list[tuple[int, int]],
+    separate: Sequence[Any] | None,
+    *,
+    locked: npt.ArrayLike | None = None,
+) -> None:
+    """Raise if ``plan`` breaks a hard rule (:func:`matcher.is_valid_table_plan`); ``locked``
+    holds the played rounds it must keep."""
+    if not matcher.is_valid_table_plan(plan, layout, separate=separate, locked=locked):
+        broken = matcher.table_plan_violations(plan, layout, separate=separate, locked=locked)
+        raise RuntimeError(f"table plan: breaks {len(broken)} hard rule(s), first: {broken[0]}")
+
+
+def run_ticking(job: Callable[[], T], on_tick: Callable[[float], None] | None) -> T:
+    """Run ``job``, calling ``on_tick(elapsed)`` about ten times a second until it is done."""
+    if on_tick is None:
+        return job()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(job)
+        while not future.done():
+            on_tick(time.perf_counter() - started)
+            time.sleep(0.1)
+        return future.result()
+
+
+def colleague_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
+    """Positions of every two people of one organisation (they never meet 1:1)."""
+    by_org: dict[str, list[int]] = {}
+    for k, p in enumerate(profiles):
+        by_org.setdefault(p.organisation, []).append(k)
+    return [(a, b) for members in by_org.values() for x, a in enumerate(members) for b in members[x + 1 :]]
+
+
+def odd_rule(odd: str) -> OddRule:
+    """``odd`` as an :class:`~models.plans.OddRule`; anything else is an error naming it."""
+    try:
+        return OddRule(odd)
+    except ValueError:
+        raise FieldError("odd", f"must be 'bye' or 'trio', got {odd!r}") from None
+
+
+def plan_event_meetings(
+    profiles: Sequence[Profile],
+    affinity: npt.NDArray[Any],
+    rounds: int,
+    *,
+    odd: str,
+    seconds: float,
+    seed: int,
+) -> MeetingPlan:
+    """Meeting rounds for the event: colleagues never meet; the plan is checked."""
+    rule = odd_rule(odd)
+    same_org = colleague_pairs(profiles)
+    plan = matcher.plan_meetings(
+        affinity, rounds, blocked=same_org, odd=rule.value, seconds=seconds, seed=seed
+    )
+    if not matcher.is_valid_meeting_plan(plan, blocked=same_org):
+        raise RuntimeError(f"meeting plan: breaks a hard rule: {plan.violations[:1]}")
+    return plan
