@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.settings import get_settings
-from matcher import Embedder, HashingEmbedder, Profile, Suggestion, suggest
+from matcher import Embedder, Profile, Suggestion, suggest
 from matcher.taxonomy import LANGUAGES, SECTOR_LABELS
 
 
@@ -67,11 +67,7 @@ def compute(
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         name = model if model is not None else settings.model
-        embedder = (
-            Embedder(HashingEmbedder(), cache_dir=False)
-            if name == "hashing"
-            else Embedder(name, cache_dir=settings.cache_dir)
-        )
+        embedder = Embedder(name, cache_dir=settings.cache_dir)
         return suggest(list(profiles), k, embedder=ProgressEncoder(embedder, progress))
 
 

@@ -257,15 +257,11 @@ def score(
 ) -> npt.NDArray[Any]:
     """Affinity of every pair (``matcher.affinity``); ``model="hashing"`` needs no model weights.
 
-    ``"hashing"`` is :class:`matcher.HashingEmbedder` (character n-grams: fast, for tests and
-    dry runs); any other name goes to :class:`matcher.Embedder` (``None``: the default model).
+    ``model`` is any name :class:`matcher.Embedder` takes (``None``: the default model; ``"hashing"``:
+    hashed character n-grams, fast, for tests and dry runs).
     Colleagues score ``-inf`` there: both planners treat that as "never together".
     """
-    encoder: Any
-    if model == "hashing":
-        encoder = matcher.HashingEmbedder()
-    else:
-        encoder = matcher.Embedder(model, cache_dir=cache_dir)
+    encoder = matcher.Embedder(model, cache_dir=cache_dir)
     return np.asarray(affinity_of(list(profiles), encoder).matrix, dtype=np.float64)
 
 
