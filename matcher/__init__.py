@@ -21,6 +21,7 @@ from matcher.reasons import Reason, explain
 from matcher.registry import Registry
 from matcher.replan import ReplannedMeetings, replan_meetings, replan_tables
 from matcher.suggest import SuggestConfig, Suggestion, suggest, suggest_from_affinity
+from matcher.suggest_checks import is_valid_suggestions, suggestion_violations
 from matcher.tables import TablePlan, is_valid_table_plan, locked_from, plan_tables, table_plan_violations
 from matcher.taxonomy import COOPERATION_TYPES, REGIONS, SECTORS, THEMES
 
@@ -52,6 +53,7 @@ __all__ = [
     "explain",
     "fused_similarity",
     "is_valid_meeting_plan",
+    "is_valid_suggestions",
     "is_valid_table_plan",
     "locked_from",
     "meeting_plan_violations",
@@ -62,5 +64,6 @@ __all__ = [
     "split_statements",
     "suggest",
     "suggest_from_affinity",
+    "suggestion_violations",
     "table_plan_violations",
 ]

@@ -47,6 +47,7 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.embed import Embedder
 from matcher.profile import Profile
 from matcher.statements import (
     F32,
@@ -571,8 +572,6 @@ def affinity(
     """
     config = config or AffinityConfig()
     if embedder is None:
-        from matcher.embed import Embedder
-
         embedder = Embedder()
     statements = Statements.of(profiles)
     dense = encode_statements(statements, embedder)

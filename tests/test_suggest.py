@@ -13,6 +13,7 @@ from matcher.affinity import affinity
 from matcher.fairness import QUOTA_PENALTY, SCALE, assign, assignment_violations, exposure_steps
 from matcher.profile import Profile
 from matcher.suggest import SuggestConfig, suggest, suggest_from_affinity
+from matcher.suggest_checks import suggestion_violations
 from matcher.taxonomy import SECTORS
 from tests.test_affinity import EMB, NO_LEX, PHRASES, _ring
 
@@ -164,6 +165,8 @@ def test_suggestions_keep_every_rule(rows: list, k: int, data: st.DataObject) ->
             assert all(r.render("fi") for r in s.reasons)
         assert [s.score for s in lst] == sorted((s.score for s in lst), reverse=True)
     assert assignment_violations(chosen, allowed, k=k, max_exposure=cap, active=active) == []
+    rules = {"exclude": pairs, "opted_out": opted, "present": present, "max_per_organisation": None}
+    assert suggestion_violations(lists, profiles, k, max_exposure=cap, **rules) == []  # type: ignore[arg-type]
     sectors = np.array([p.sector for p in profiles])
     cross = sectors[:, None] != sectors[None, :]
     count, shortfall, _ = _lexicographic_reference(np.zeros((n, n)), allowed, cross, k, cap, q)
@@ -390,6 +393,10 @@ def test_no_list_holds_more_than_max_per_organisation(rows: list, k: int, data: 
             assert len(lst) == min(k, room)
     group = np.array([int(o[4:]) for o in org])
     assert assignment_violations(chosen, allowed, k=k, max_exposure=cap, group=group, per_group=limit) == []
+    assert (
+        suggestion_violations(lists, profiles, k, max_exposure=cap, max_per_organisation=limit, exclude=pairs)
+        == []
+    )
     if chosen.any():  # the checker itself catches a list over the limit
         i, j = np.argwhere(chosen)[0]
         strict = assignment_violations(chosen, allowed, k=k, max_exposure=cap, group=group, per_group=0)

