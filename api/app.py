@@ -1,4 +1,5 @@
-"""The Kohtaamo HTTP API: ``api.app:app`` (uvicorn), or :func:`create_app` for tests.
+"""The Kohtaamo HTTP API: :func:`create_app` builds it (``uvicorn --factory api.app:create_app``,
+as ``kohtaamo serve`` runs it; tests pass their own settings).
 
 Organisers call it with ``Authorization: Bearer kht_...``; participants with the signed link
 token their e-mail carries. Everything an organiser sees is scoped to the events they run.
@@ -176,6 +177,3 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     return app
-
-
-app = create_app()

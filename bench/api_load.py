@@ -2,7 +2,7 @@
 
 ``python -m bench.api_load`` loads a ~1,300-participant event (``bench.planted.generate_event``,
 650 organisations, 1-3 people each), computes and stores suggestions (k=5; the engine with the
-hashing embedder, since the GET path never touches the model), starts ``uvicorn api.app:app
+hashing embedder, since the GET path never touches the model), starts ``uvicorn --factory api.app:create_app
 --workers 2`` on loopback, and sends ``GET /me/suggestions`` with random participants' link
 tokens at a fixed rate (open loop: request i is due at ``t0 + i / rate``; latency is counted
 from that due time, so a stalled server cannot hide its queue). Once on SQLite, once on
@@ -150,7 +150,8 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
         sys.executable,
         "-m",
         "uvicorn",
-        "api.app:app",
+        "api.app:create_app",
+        "--factory",
         "--host",
         "127.0.0.1",
         "--port",
@@ -313,7 +314,7 @@ def write_report(
         f"Event: `bench.planted.generate_event(650, seed={args.seed}, people_per_org=(1, 3))`: {n} participants, "
         f"k=5 suggestions each stored with reasons in fi/sv/en (computed in {suggest_s:.1f} s with the hashing "
         "embedder; the GET path never touches the model).",
-        f"Server: `uvicorn api.app:app --workers {args.workers}` on loopback. Load: `GET /me/suggestions` with "
+        f"Server: `uvicorn --factory api.app:create_app --workers {args.workers}` on loopback. Load: `GET /me/suggestions` with "
         f"500 random participants' link tokens, open loop at a fixed {args.rate:.0f} req/s for {args.seconds:.0f} s "
         f"over {args.connections} keep-alive connections, after a 2 s warm-up; latency counted from each "
         "request's due time. The Python load generator runs on the same 2 cores as the server.",

@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.embed import Embedder
+from matcher.ids import positions
 from matcher.profile import Profile
 from matcher.statements import (
     F32,
@@ -447,12 +448,7 @@ def exclusion_mask(
 
 
 def _index(profiles: Sequence[Profile]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for k, p in enumerate(profiles):
-        if p.id in index:
-            raise ValueError(f"profiles: id {p.id!r} appears twice (rows {index[p.id]} and {k})")
-        index[p.id] = k
-    return index
+    return positions((p.id for p in profiles), "profiles")
 
 
 @dataclass(frozen=True)
@@ -478,6 +474,11 @@ class Affinity:
     def ids(self) -> tuple[str, ...]:
         """Profile ids in matrix order."""
         return tuple(p.id for p in self.profiles)
+
+    @cached_property
+    def index(self) -> Mapping[str, int]:
+        """Each profile id's row: the event's one id-to-row mapping."""
+        return MappingProxyType(_index(self.profiles))
 
 
 def affinity_from_vectors(

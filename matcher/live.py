@@ -152,9 +152,9 @@ class LiveAffinity:
     def remove(self, profile_id: str) -> None:
         """Drop a profile (left the event): its row and column go, nothing is recomputed."""
         aff = self._affinity
-        if profile_id not in aff.ids:
+        if profile_id not in aff.index:
             raise ValueError(f"profile_id: {profile_id!r} is not in the event")
-        k = aff.ids.index(profile_id)
+        k = aff.index[profile_id]
         profiles = aff.profiles[:k] + aff.profiles[k + 1 :]
         st = aff.scorer.statements
         dense = _drop(aff.scorer.dense, st, k)

@@ -30,19 +30,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from matcher.ids import positions
 from matcher.meetings import MeetingPlan, OddMode, plan_meetings
 from matcher.tables import Pinned, TablePlan, locked_from, plan_tables
 
 __all__ = ["ReplannedMeetings", "old_index", "replan_meetings", "replan_tables"]
-
-
-def _positions(ids: Sequence[Hashable], name: str) -> dict[Hashable, int]:
-    pos: dict[Hashable, int] = {}
-    for k, x in enumerate(ids):
-        if x in pos:
-            raise ValueError(f"{name}: id {x!r} appears twice (positions {pos[x]} and {k})")
-        pos[x] = k
-    return pos
 
 
 def old_index(old_ids: Sequence[Hashable], new_ids: Sequence[Hashable]) -> list[int]:
@@ -52,8 +44,8 @@ def old_index(old_ids: Sequence[Hashable], new_ids: Sequence[Hashable]) -> list[
         >>> old_index(["a", "b", "c"], ["c", "a", "x"])
         [2, 0, -1]
     """
-    pos = _positions(old_ids, "old_ids")
-    _positions(new_ids, "new_ids")
+    pos = positions(old_ids, "old_ids")
+    positions(new_ids, "new_ids")
     return [pos.get(x, -1) for x in new_ids]
 
 
@@ -166,10 +158,10 @@ def replan_meetings(
     a_new = np.asarray(affinity, dtype=np.float64)
     if a_new.shape != (len(new_ids), len(new_ids)):
         raise ValueError(f"affinity: shape {a_new.shape} does not match {len(new_ids)} new_ids")
-    old_pos = _positions(old_ids, "old_ids")
-    _positions(new_ids, "new_ids")
+    old_pos = positions(old_ids, "old_ids")
+    positions(new_ids, "new_ids")
     ids = tuple(old_ids) + tuple(x for x in new_ids if x not in old_pos)
-    pos = {x: k for k, x in enumerate(ids)}
+    pos = positions(ids, "ids")
     here = np.asarray([pos[x] for x in new_ids], dtype=np.int64)
     a = np.zeros((len(ids), len(ids)))
     a[np.ix_(here, here)] = a_new

@@ -240,12 +240,11 @@ def _fair_choice(
 def _present_mask(aff: Affinity, present: Iterable[str] | None) -> Bool:
     if present is None:
         return np.ones(len(aff.profiles), dtype=np.bool_)
-    index = {pid: i for i, pid in enumerate(aff.ids)}
     mask = np.zeros(len(aff.profiles), dtype=np.bool_)
     for pid in present:
-        if pid not in index:
+        if pid not in aff.index:
             raise ValueError(f"present: id {pid!r} is not one of the profiles")
-        mask[index[pid]] = True
+        mask[aff.index[pid]] = True
     return mask
 
 

@@ -6,6 +6,6 @@ Example:
     ['demo', 'export', 'import']
 """
 
-from api.cli.main import build_app, main
+from api.cli.commands import build_app, main
 
 __all__ = ["build_app", "main"]

@@ -29,14 +29,22 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
     migrate: Annotated[bool, typer.Option(help="Upgrade the database schema first.")] = True,
 ) -> None:
-    """Start the HTTP API (api.app:app) under uvicorn."""
+    """Start the HTTP API (``api.app:create_app``) under uvicorn."""
     import uvicorn  # the server's own import: only `serve` needs it
 
     settings = get_settings()
     if migrate:
         upgrade_database(settings.database_url)
     console.print(f"Kohtaamo API on http://{host}:{port} (docs at /docs), database {settings.database_url}")
-    uvicorn.run("api.app:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @organiser_app.command("create")

@@ -156,6 +156,8 @@ def table_mix(plan: TablePlan, sectors: Sequence[str]) -> TableMix:
     """Count the sectors at every table of every round (absent people are skipped).
 
     Example:
+        >>> import numpy as np
+        >>> import matcher
         >>> plan = matcher.plan_tables(np.zeros((4, 4)), [(2, 2), (2, 2)], seconds=0.05)
         >>> mix = table_mix(plan, ["a", "a", "b", "b"])
         >>> mix.mixed, mix.repeats

