@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,6 +42,28 @@ class Settings(BaseSettings):
     )
     link_token_days: int = Field(default=30, ge=1, description="How long a participant link stays valid.")
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
+
+    # E-mail to participants (api/mail/). Sending needs smtp_host and mail_from; a dry run needs neither.
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset: only dry runs (.eml files).")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port (587 STARTTLS, 465 TLS).")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="starttls (upgrade after connecting), tls (from the start) or none."
+    )
+    smtp_username: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, description="SMTP connect and reply timeout.")
+    mail_from: str | None = Field(
+        default=None, description='Sender of participants\' e-mails, e.g. "Soteuttamo <kohtaamo@example.fi>".'
+    )
+    mail_rate_per_minute: int = Field(default=120, ge=1, description="At most this many messages a minute.")
+    mail_max_attempts: int = Field(default=5, ge=1, description="Tries per message on temporary failures.")
+    outbox_dir: Path = Field(default=Path("outbox"), description="Where dry runs write their .eml files.")
+
+    # The organisers' dashboard (api/pages/).
+    session_max_age_hours: int = Field(default=12, ge=1, description="How long a dashboard log-in lasts.")
+    session_cookie_secure: bool = Field(
+        default=False, description="Send the dashboard cookie over HTTPS only (set it behind TLS)."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -195,8 +195,11 @@ class PersonBase(SQLModel):
 
 
 class Person(PersonBase, table=True):
+    """``unsubscribed_at``: when the person asked for no more e-mail (a re-import never undoes it)."""
+
     __table_args__ = (sa.CheckConstraint(one_of("language", tuple(LANGUAGES)), name="language"),)
     id: int | None = Field(default=None, primary_key=True)
+    unsubscribed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     email: str = Field(max_length=320, unique=True, index=True)
     organisation_id: int | None = Field(
         default=None, foreign_key="organisation.id", ondelete="SET NULL", index=True
@@ -233,6 +236,7 @@ class PersonUpdate(SQLModel):
 
 class PersonPublic(PersonBase):
     id: int
+    unsubscribed_at: dt.datetime | None = None
 
 
 # --------------------------------------------------------------------------- Event

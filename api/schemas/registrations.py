@@ -149,8 +149,9 @@ class ImportResult(BaseModel):
 
 
 class LinkToken(BaseModel):
-    """A participant's personal link token and the URL that carries it."""
+    """A participant's personal link token, the API address that carries it and their page."""
 
     token: str
     url: str = Field(examples=["http://127.0.0.1:8000/me/suggestions?token=eyJwIjo..."])
+    page_url: str = Field(examples=["http://127.0.0.1:8000/p/eyJwIjo..."])
     expires_in_days: int
