@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.jobs import JobRunner
+from api.pages import mount_pages
 from api.routes import ROUTERS
 from api.security import LinkSigner
 from api.settings import Settings, get_settings
@@ -176,4 +177,5 @@ def create_app(
     app.add_exception_handler(OverflowError, _overflow)
     for router in ROUTERS:
         app.include_router(router)
+    mount_pages(app)
     return app
