@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,12 @@ def _sector(language: str, code: str | None) -> str:
     return SECTOR_LABELS[code].label(language) if code in SECTOR_LABELS else (code or "")
 
 
+def _day(language: str, value: dt.date | None) -> str:
+    if value is None:
+        return ""
+    return translate(language, "common.date", day=value.day, month=value.month, year=value.year)
+
+
 def _switch_url(request: Request, language: str) -> str:
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
     return f"{request.url.path}?{urlencode({**query, 'lang': language})}"
@@ -67,6 +74,7 @@ def render(
         "lang": language,
         "t": partial(translate, language),
         "sector": partial(_sector, language),
+        "day": partial(_day, language),
         "sector_options": [(code, SECTOR_LABELS[code].label(language)) for code in SECTORS],
         "cooperation_types": {code: label.label(language) for code, label in COOPERATION_TYPES.items()},
         "csrf_field": session.CSRF_FIELD,

@@ -2,6 +2,7 @@
 
 STRINGS: dict[str, str] = {
     "common.skip": "Skip to content",
+    "common.date": "{year}-{month:02d}-{day:02d}",
     "common.language": "Language",
     # log-in
     "login.title": "Organiser log-in",
@@ -117,7 +118,7 @@ STRINGS: dict[str, str] = {
     "tables.title": "Table plan",
     "tables.none": "There is no table plan yet.",
     "tables.summary": "{rounds} rounds, {locked} of them locked.",
-    "tables.replanned": "re-planned",
+    "tables.replanned": "(re-planned)",
     "tables.print": "Printable table list",
     "tables.print_now": "Print",
     "tables.back": "Back to the table plan",
@@ -127,6 +128,8 @@ STRINGS: dict[str, str] = {
     "tables.lock_title": "Lock played rounds",
     "tables.lock_intro": "Re-planning never changes locked rounds. A lock cannot be undone.",
     "tables.lock_rounds": "Locked rounds",
+    "tables.lock_none": "no rounds locked",
+    "tables.lock_one": "round 1 locked",
     "tables.lock_option": "rounds 1–{number} locked",
     "tables.lock_submit": "Lock",
     "tables.replan_title": "Re-plan the remaining rounds",

@@ -2,6 +2,7 @@
 
 STRINGS: dict[str, str] = {
     "common.skip": "Siirry sisältöön",
+    "common.date": "{day}.{month}.{year}",
     "common.language": "Kieli",
     # log-in
     "login.title": "Järjestäjän kirjautuminen",
@@ -118,7 +119,7 @@ STRINGS: dict[str, str] = {
     "tables.title": "Pöytäsuunnitelma",
     "tables.none": "Pöytäsuunnitelmaa ei ole vielä tehty.",
     "tables.summary": "{rounds} kierrosta, niistä {locked} lukittu.",
-    "tables.replanned": "suunniteltu uudelleen",
+    "tables.replanned": "(suunniteltu uudelleen)",
     "tables.print": "Tulostettava pöytälista",
     "tables.print_now": "Tulosta",
     "tables.back": "Takaisin pöytäsuunnitelmaan",
@@ -128,6 +129,8 @@ STRINGS: dict[str, str] = {
     "tables.lock_title": "Lukitse pelatut kierrokset",
     "tables.lock_intro": "Lukittuja kierroksia ei muuteta uudelleensuunnittelussa. Lukitusta ei voi perua.",
     "tables.lock_rounds": "Lukitut kierrokset",
+    "tables.lock_none": "ei lukittuja kierroksia",
+    "tables.lock_one": "kierros 1 lukittu",
     "tables.lock_option": "kierrokset 1–{number} lukittu",
     "tables.lock_submit": "Lukitse",
     "tables.replan_title": "Suunnittele loput kierrokset uudelleen",

@@ -2,6 +2,7 @@
 
 STRINGS: dict[str, str] = {
     "common.skip": "Hoppa till innehållet",
+    "common.date": "{day}.{month}.{year}",
     "common.language": "Språk",
     # log-in
     "login.title": "Inloggning för arrangörer",
@@ -117,7 +118,7 @@ STRINGS: dict[str, str] = {
     "tables.title": "Bordsplan",
     "tables.none": "Det finns ingen bordsplan ännu.",
     "tables.summary": "{rounds} omgångar, av dem {locked} låsta.",
-    "tables.replanned": "omplanerad",
+    "tables.replanned": "(omplanerad)",
     "tables.print": "Bordslista för utskrift",
     "tables.print_now": "Skriv ut",
     "tables.back": "Tillbaka till bordsplanen",
@@ -127,6 +128,8 @@ STRINGS: dict[str, str] = {
     "tables.lock_title": "Lås spelade omgångar",
     "tables.lock_intro": "Låsta omgångar ändras aldrig vid omplanering. Ett lås kan inte ångras.",
     "tables.lock_rounds": "Låsta omgångar",
+    "tables.lock_none": "inga låsta omgångar",
+    "tables.lock_one": "omgång 1 låst",
     "tables.lock_option": "omgångarna 1–{number} låsta",
     "tables.lock_submit": "Lås",
     "tables.replan_title": "Planera om de återstående omgångarna",
