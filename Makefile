@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test lint typecheck pytest install install-dev clean
+.PHONY: demo test lint typecheck pytest install install-dev system-packages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,19 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,st]'
 	touch $@
 
+# Debian packages the tests need: chromium for the pages' end-to-end tests (Playwright drives
+# /usr/bin/chromium; it never downloads a browser). Installed when missing (as root), or one line
+# naming what is missing.
+DEBIAN_PACKAGES := chromium
+
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1; } \
+	  || { echo "missing Debian packages: $$missing (apt-get install --no-install-recommends $$missing)"; exit 1; }; \
+	fi
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -37,8 +50,12 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy matcher models api
 
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev system-packages
 	$(BIN)/pytest -q
+
+# The README's screenshots (docs/img/), made by the end-to-end tests' own screenshot step.
+screenshots: $(VENV)/.installed-dev system-packages
+	KOHTAAMO_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_pages_e2e.py
 
 test: lint typecheck pytest
 

@@ -165,7 +165,9 @@ class Site:
     event_b: int
 
     def link(self, person_id: int, event_id: int | None = None) -> str:
-        return str(self.api.link(self.token_a, event_id or self.event_a, person_id))
+        """The personal link token, signed as the app signs it (for any event)."""
+        signer: LinkSigner = self.api.app.state.link_signer
+        return signer.dump(person_id=person_id, event_id=event_id or self.event_a)
 
 
 SECTORS = ("private", "public", "third_sector")
