@@ -142,9 +142,7 @@ def test_links_that_open_nothing_get_a_page_in_the_persons_language(site: Site) 
         name = person.name
     other_event = client.get(f"/p/{site.link(me, site.event_b)}")
     assert other_event.status_code == 404 and 'lang="sv"' in other_event.text
-    assert (
-        "Länken gäller inte det här evenemanget" in other_event.text and name not in other_event.text
-    )
+    assert "Länken gäller inte det här evenemanget" in other_event.text and name not in other_event.text
     tampered = client.get(f"/p/{site.link(me)[:-4]}AAAA/feedback")
     assert tampered.status_code == 401 and 'lang="fi"' in tampered.text and "Linkki ei toimi" in tampered.text
     expired = TestClient(site.api.app)
