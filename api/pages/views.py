@@ -119,7 +119,6 @@ JOB_PAGES = {
     "suggestions": "suggestions",
     "table_plan": "tables",
     "table_replan": "tables",
-    "mail": "mail",
 }
 
 
