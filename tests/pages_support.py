@@ -20,9 +20,9 @@ from fastapi import FastAPI
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlmodel import Session, col, select
 
-from api.schemas import TablePlanCreate
+from api.schemas import MeetingPlanCreate, TablePlanCreate
 from api.security import LinkSigner
-from api.workflows import organisers, suggestions, table_plans
+from api.workflows import meeting_plans, organisers, suggestions, table_plans
 from api.workflows.common import now
 from api.workflows.sample import import_sample_event
 from matcher.embed import HashingEmbedder
@@ -70,7 +70,8 @@ class Seeded:
 
 def seed_sample_event(url: str, *, absent: int = 6, rounds: int = 3) -> Seeded:
     """Import the bundled sample event into ``url``, give it an organiser, check in all but
-    ``absent`` people, compute suggestions and a ``rounds``-round table plan (hashing encoder)."""
+    ``absent`` people, compute suggestions, a ``rounds``-round table plan and 1:1 meeting
+    rounds (hashing encoder)."""
     event_id = import_sample_event(url)
     engine = make_engine(url)
     encoder = HashingEmbedder(dimension=64)
@@ -109,6 +110,12 @@ def seed_sample_event(url: str, *, absent: int = 6, rounds: int = 3) -> Seeded:
                 session=session,
                 event_id=event_id,
                 params=TablePlanCreate(rounds=rounds, seconds=0.3, present_only=True),
+                encoder=encoder,
+            )
+            meeting_plans.create_meeting_plan(
+                session=session,
+                event_id=event_id,
+                params=MeetingPlanCreate(rounds=2, mode="registered", seconds=0.3),
                 encoder=encoder,
             )
     finally:
@@ -173,9 +180,9 @@ class Site:
 SECTORS = ("private", "public", "third_sector")
 
 
-def build_site(api: Any, *, plan: bool = True) -> Site:
+def build_site(api: Any, *, plan: bool = True, meetings: bool = False) -> Site:
     """The :class:`Site` on ``api`` (a ``tests.test_api_support.Api``); ``plan``: with the
-    table plan (a second or two)."""
+    table plan (a second or two); ``meetings``: with 2 rounds of 1:1 meetings."""
     token_a = api.organiser("aino@soteuttamo.example")
     event_a = api.event(token_a, "Soteuttamo Häme")
     people = [
@@ -196,6 +203,10 @@ def build_site(api: Any, *, plan: bool = True) -> Site:
     if plan:
         body = {"rounds": 2, "min_size": 2, "max_size": 3, "seconds": 0.2}
         job = api.client.post(f"/events/{event_a}/table-plans", headers=api.auth(token_a), json=body)
+        assert api.wait_job(token_a, job.json())["status"] == "succeeded"
+    if meetings:
+        body = {"rounds": 2, "mode": "registered", "seconds": 0.2}
+        job = api.client.post(f"/events/{event_a}/meeting-plans", headers=api.auth(token_a), json=body)
         assert api.wait_job(token_a, job.json())["status"] == "succeeded"
     token_b = api.organiser("bertil@soteuttamo.example")
     event_b = api.event(token_b, "Soteuttamo Österbotten", region="pohjanmaa")

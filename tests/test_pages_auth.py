@@ -52,6 +52,8 @@ def test_log_in_sets_a_hardened_cookie_and_log_out_ends_the_session(site: Site) 
     assert "max-age=43200" in cookie and "secure" not in cookie  # 12 hours by default, plain HTTP allowed
     home = client.get("/dashboard")
     assert home.status_code == 200 and "Soteuttamo Häme" in home.text
+    assert home.headers["cache-control"] == "no-store" and home.headers["referrer-policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in home.headers["content-security-policy"]
     assert csrf_of(home.text) != csrf_of(page.text)  # a fresh form token after log-in
     out = client.post("/dashboard/logout", data={"csrf_token": csrf_of(home.text)}, follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"] == "/dashboard/login"

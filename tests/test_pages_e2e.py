@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from api.app import create_app
 from api.settings import Settings
+from api.workflows.meeting_plans import my_meetings
 from matcher.embed import HashingEmbedder
 from models.db import make_engine
 from models.feedback import Feedback
@@ -152,7 +153,8 @@ def test_organiser_logs_in_checks_in_a_walk_in_replans_and_prints(
     context.close()
 
 
-def _own_suggestions(url: str, event_id: int, person_id: int) -> list[int]:
+def _own_suggestions(url: str, event_id: int, person_id: int) -> tuple[list[int], list[int]]:
+    """Whom the person is suggested, and whom they meet 1:1."""
     engine = make_engine(url)
     with Session(engine) as session:
         rows = session.exec(
@@ -160,8 +162,9 @@ def _own_suggestions(url: str, event_id: int, person_id: int) -> list[int]:
                 StoredSuggestion.event_id == event_id, StoredSuggestion.person_id == person_id
             )
         ).all()
+        meetings = my_meetings(session=session, event_id=event_id, person_id=person_id)
     engine.dispose()
-    return list(rows)
+    return list(rows), [p.person_id for m in meetings.meetings for p in m.partners]
 
 
 def _feedback_rows(url: str, person_id: int) -> list[Feedback]:
@@ -176,8 +179,9 @@ def test_participant_sees_only_their_own_page_on_a_phone_and_sends_feedback(
     browser: Browser, base_url: str, seeded: Seeded
 ) -> None:
     me = seeded.people[10]
-    mine = _own_suggestions(seeded.url, seeded.event_id, me)
-    strangers = [p for p in seeded.people if p not in mine and p != me]
+    mine, met = _own_suggestions(seeded.url, seeded.event_id, me)
+    strangers = [p for p in seeded.people if p not in mine and p not in met and p != me]
+    assert met  # the page shows meeting partners too
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
     )
@@ -186,11 +190,12 @@ def test_participant_sees_only_their_own_page_on_a_phone_and_sends_feedback(
     accessible(page)
     text = page.inner_text("body")
     assert person_name(seeded.url, me) in page.inner_text("h1")
-    assert all(person_name(seeded.url, p) in text for p in mine)
+    assert all(person_name(seeded.url, p) in text for p in mine + met)
     assert not [p for p in strangers if person_name(seeded.url, p) in text]
     assert "Kierros 1" in text or "Omgång 1" in text or "Round 1" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # one column, no sideways scroll
     shoot(page, "participant-phone", readme=True, full_page=False)
+    shoot(page, "participant-phone-full")
 
     page.locator("a.button").click()
     accessible(page)

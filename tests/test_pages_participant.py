@@ -18,7 +18,7 @@ from tests.test_api_support import SECRET, Api
 
 @pytest.fixture
 def site(api: Api) -> Site:
-    return build_site(api, plan=True)
+    return build_site(api, plan=True, meetings=True)
 
 
 def _db(site: Site) -> Session:
@@ -42,16 +42,18 @@ def _person(site: Site, person_id: int) -> Person:
         return person
 
 
-def test_the_page_shows_their_own_suggestions_seats_and_nobody_elses(site: Site) -> None:
+def test_the_page_shows_their_own_suggestions_seats_meetings_and_nobody_elses(site: Site) -> None:
     me = site.people[0]
     page = site.api.client.get(f"/p/{site.link(me)}")
     assert page.status_code == 200 and 'lang="fi"' in page.text
     partners = _partners(site, me)
-    assert len(partners) == 2
+    meetings = site.api.client.get(f"/me/meetings?token={site.link(me)}").json()
+    met = {p["person_id"] for m in meetings["meetings"] for p in m["partners"]}
+    assert len(partners) == 2 and len(meetings["meetings"]) + len(meetings["byes"]) == 2
     for pid in site.people:
         shown = _person(site, pid).name in page.text
-        assert shown == (pid in partners or pid == me), pid
-    assert page.text.count("Kierros ") == 2  # a seat in each of the 2 rounds
+        assert shown == (pid in partners or pid in met or pid == me), pid
+    assert page.text.count("Kierros ") == 4  # a seat and a meeting (or a bye) in each of 2 rounds
     for pid in partners:  # contact details only where that partner consented
         partner = _person(site, pid)
         assert (partner.email in page.text) == partner.consent_share_contact

@@ -27,6 +27,15 @@ from matcher.taxonomy import COOPERATION_TYPES, LANGUAGES, SECTOR_LABELS, SECTOR
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANG_COOKIE = "kohtaamo_lang"
+# Pages hold personal data and participants' addresses hold their link token: never cached,
+# never sent on as a referrer, never framed; scripts, styles and forms only from this site.
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'none'; object-src 'none'",
+}
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +94,7 @@ def render(
         **context,
     }
     body = environment().get_template(template).render(values)
-    response = HTMLResponse(body, status_code=status)
+    response = HTMLResponse(body, status_code=status, headers=HEADERS)
     if request.query_params.get("lang") == language:
         response.set_cookie(
             LANG_COOKIE, language, max_age=365 * 24 * 3600, path="/", httponly=True, samesite="lax"
@@ -96,6 +105,6 @@ def render(
 
 def redirect(request: Request, url: str) -> RedirectResponse:
     """A 303 See Other to ``url`` (after a POST), carrying a new or changed session."""
-    response = RedirectResponse(url, status_code=303)
+    response = RedirectResponse(url, status_code=303, headers=HEADERS)
     session.send_cookie(request, response)
     return response
