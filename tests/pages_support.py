@@ -6,12 +6,14 @@ Imported by ``tests/test_pages*.py``; holds no tests itself.
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -223,3 +225,14 @@ def log_in(client: Any, token: str) -> str:
     )
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/dashboard").text)
+
+
+def sqlite_site(template: Path, folder: Path, **options: bool) -> Iterator[Site]:
+    """A :class:`Site` on a copy of the migrated SQLite ``template`` (for tests whose subject
+    does not depend on the database kind: rendering, languages, accessibility)."""
+    from tests.test_api_support import start_api  # the fixtures' module, imported only here
+
+    path = folder / "site.db"
+    shutil.copyfile(template, path)
+    for api in start_api(f"sqlite:///{path}", migrate=False):
+        yield build_site(api, **options)

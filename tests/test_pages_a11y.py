@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,8 @@ from api.pages.views import JOB_PAGES, SHOW
 from models.jobs import JOB_STATUSES
 from models.validation import EVENT_STATUSES
 from tests.page_checks import page_problems
-from tests.pages_support import Site, build_site, log_in
+from tests.pages_support import Site, log_in, sqlite_site
 from tests.test_api_support import *  # noqa: F403  (the api fixtures)
-from tests.test_api_support import Api
 
 CSS = Path(__file__).resolve().parents[1] / "api" / "pages" / "static" / "kohtaamo.css"
 
@@ -124,8 +124,8 @@ def test_every_key_the_templates_use_exists() -> None:
 
 
 @pytest.fixture
-def site(api: Api) -> Site:
-    return build_site(api, plan=True)
+def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
+    yield from sqlite_site(sqlite_template, tmp_path, plan=True)  # rendering is the subject here
 
 
 def test_every_page_passes_the_checks_in_every_language(site: Site) -> None:

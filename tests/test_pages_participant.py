@@ -4,6 +4,9 @@ and RFC 8058 one-click), and a clear page for links that open nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -11,7 +14,7 @@ from sqlmodel import Session, select
 from models.entities import Person
 from models.feedback import Feedback
 from models.suggestions import StoredSuggestion
-from tests.pages_support import Site, build_site, csrf_of
+from tests.pages_support import Site, build_site, csrf_of, sqlite_site
 from tests.test_api_support import *  # noqa: F403  (the api fixtures)
 from tests.test_api_support import SECRET, Api
 
@@ -19,6 +22,11 @@ from tests.test_api_support import SECRET, Api
 @pytest.fixture
 def site(api: Api) -> Site:
     return build_site(api, plan=True, meetings=True)
+
+
+@pytest.fixture
+def sqlite_only(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
+    yield from sqlite_site(sqlite_template, tmp_path, plan=False)
 
 
 def _db(site: Site) -> Session:
@@ -106,7 +114,8 @@ def test_feedback_is_saved_updated_in_place_and_checked(site: Site) -> None:
         ).one()
 
 
-def test_unsubscribe_confirms_first_and_one_click_needs_no_form_token(site: Site) -> None:
+def test_unsubscribe_confirms_first_and_one_click_needs_no_form_token(sqlite_only: Site) -> None:
+    site = sqlite_only
     client = site.api.client
     me, other = site.people[2], site.people[3]
     path = f"/unsubscribe/{site.link(me)}"
