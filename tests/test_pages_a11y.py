@@ -14,7 +14,7 @@ import pytest
 
 from api.pages.catalogue import CATALOGUES, translate
 from api.pages.templating import TEMPLATES
-from api.pages.views import JOB_PAGES, SHOW
+from api.pages.views import JOB_PAGES, RESULT_KEYS, SHOW
 from models.jobs import JOB_STATUSES
 from models.validation import EVENT_STATUSES
 from tests.page_checks import page_problems
@@ -107,6 +107,7 @@ def test_every_key_the_templates_use_exists() -> None:
         used |= set(re.findall(r"""\bt\(["']([a-z_]+\.[a-z_0-9]+)["']\s*[),]""", text))
     dynamic = {f"status.{s}" for s in EVENT_STATUSES}
     dynamic |= {f"job.kind_{k}" for k in JOB_PAGES} | {f"job.status_{s}" for s in JOB_STATUSES}
+    dynamic |= {f"result.{k}" for k in RESULT_KEYS}
     dynamic |= {f"registrations.show_{s}" for s in SHOW} | {f"feedback.useful_{n}" for n in range(1, 5)}
     dynamic |= {f"stats.mode_{m}" for m in ("auto", "registered", "present")}
     errors = {
@@ -121,6 +122,17 @@ def test_every_key_the_templates_use_exists() -> None:
     dynamic |= errors | {f"{k}_text" for k in errors} | links | {f"{k}_title" for k in links}
     assert len(used) > 150
     assert (used | dynamic) - set(CATALOGUES["fi"]) == set()
+
+
+def test_every_kind_of_background_job_has_a_page() -> None:
+    api = Path(__file__).resolve().parents[1] / "api"
+    submitted = {
+        kind
+        for path in api.rglob("*.py")
+        for kind in re.findall(r'submit\(\s*kind="([a-z_]+)"', path.read_text())
+    }
+    assert {"suggestions", "table_plan", "table_replan", "import"} <= submitted
+    assert submitted - set(JOB_PAGES) == set()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def test_a_failing_page_gets_an_error_page_and_the_api_keeps_json(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database on fire: secret detail")
 
-    monkeypatch.setattr(views, "_everyone", broken)
+    monkeypatch.setattr(views, "everyone", broken)
     page = client.get(f"/dashboard/events/{site.event_a}/registrations")
     assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
     assert (
@@ -106,6 +106,7 @@ def test_a_job_page_shows_progress_and_where_to_go_next(site: Site) -> None:
     )
     page = client.get(f"/dashboard/jobs/{job_id}")
     assert "Valmis" in page.text and '<progress id="job-progress" max="1" value="1.0">' in page.text
+    assert "<dt>Osallistujia</dt><dd>6</dd>" in page.text and "<dt>Ehdotuksia</dt><dd>12</dd>" in page.text
     refused = client.post(
         f"/dashboard/events/{site.event_a}/suggestions", data={"csrf_token": token, "k": "99"}
     )

@@ -146,6 +146,7 @@ def job_page(request: Request, db: SessionDep, organiser: DashboardOrganiser, jo
         organiser=organiser,
         job=job,
         done=views.job_next_page(job),
+        summary=views.job_summary(job),
     )
 
 

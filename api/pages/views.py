@@ -41,7 +41,8 @@ class RegistrationPage:
     pages: int
 
 
-def _everyone(session: Session, event_id: int) -> list[RegistrationView]:
+def everyone(session: Session, event_id: int) -> list[RegistrationView]:
+    """Every registration of the event that is not cancelled, in registration order."""
     rows, total = list_registrations(session=session, event_id=event_id, limit=MAX_LIMIT)
     while len(rows) < total:
         more, total = list_registrations(
@@ -65,10 +66,10 @@ def registration_page(
 ) -> RegistrationPage:
     """Registrations whose name or organisation holds every word of ``query``, present or
     absent ones only if ``show`` says so, ``PER_PAGE`` to a page (sorted by name)."""
-    everyone = _everyone(session, event_id)
+    rows = everyone(session, event_id)
     words = query.casefold().split()
     found = sorted(
-        (r for r in everyone if _matches(r, words, show if show in SHOW else "all")),
+        (r for r in rows if _matches(r, words, show if show in SHOW else "all")),
         key=lambda r: r.person_name.casefold(),
     )
     pages = max(1, -(-len(found) // PER_PAGE))
@@ -76,9 +77,9 @@ def registration_page(
     return RegistrationPage(
         rows=found[(page - 1) * PER_PAGE : page * PER_PAGE],
         matched=len(found),
-        total=len(everyone),
-        present=sum(r.present for r in everyone),
-        walk_ins=sum(r.source == "walk_in" for r in everyone),
+        total=len(rows),
+        present=sum(r.present for r in rows),
+        walk_ins=sum(r.source == "walk_in" for r in rows),
         page=page,
         pages=pages,
     )
@@ -119,13 +120,27 @@ JOB_PAGES = {
     "suggestions": "suggestions",
     "table_plan": "tables",
     "table_replan": "tables",
+    "import": "registrations",
+    "meeting_plan": "",
+    "meeting_replan": "",
 }
+"""Every kind of background job, and the event page that shows what it made."""
+
+RESULT_KEYS = ("participants", "suggestions", "people", "left", "tables", "rounds")
+"""What a job page shows of a finished job's result, in this order (``result.<key>`` labels)."""
 
 
 def job_next_page(job: Job) -> str:
     """Where to go when ``job`` is done: the page of what it made."""
     if job.event_id is None:
         return "/dashboard"
-    section = JOB_PAGES.get(job.kind)
     base = f"/dashboard/events/{job.event_id}"
+    section = JOB_PAGES[job.kind]
     return f"{base}/{section}" if section else base
+
+
+def job_summary(job: Job) -> list[tuple[str, object]]:
+    """``(result.<key>, value)`` of a succeeded job's result, for the job page."""
+    if job.status != "succeeded":
+        return []
+    return [(f"result.{key}", job.result[key]) for key in RESULT_KEYS if key in job.result]

@@ -1,6 +1,7 @@
 // Kohtaamo pages: small enhancements only. Every page works without this script.
 // - [data-print]: a print button on the printable plan.
-// - [data-job]: follows a background job's progress and shows the way on when it is done.
+// - [data-job]: follows a background job's progress; when it ends, the page reloads to show
+//   the result and the way on.
 (function () {
   "use strict";
 
@@ -45,7 +46,7 @@
       .then(function (data) {
         if (!data) { return; }
         show(data);
-        if (!finished(data.status)) { window.setTimeout(poll, 700); }
+        if (!finished(data.status)) { window.setTimeout(poll, 700); } else { window.location.reload(); }
       })
       .catch(function () { window.setTimeout(poll, 2000); });
   }
