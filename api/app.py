@@ -44,6 +44,9 @@ events they run, and the people registered at them. Admins manage organisers.
 
 Long work (computing suggestions, table plans) runs as a background job: the call answers
 `202` with a job; poll `GET /jobs/{id}` for status and progress.
+
+The same app serves web pages (not listed here): the organisers' dashboard at `/dashboard`
+(log in with the API token) and each participant's page at `/p/{token}`.
 """
 
 TAGS = [
