@@ -69,14 +69,18 @@ def print_plan(
 ) -> None:
     """Print the table plan: table lists, table cards, participants' slips (PDF), or CSV/XLSX."""
     written = write(database_url, event, out, what=what, lang=lang, plan=plan)
-    Console().print(_summary(written), highlight=False)
+    Console().print(_summary(written), highlight=False, soft_wrap=True)
 
 
 def demo_stage(database_url: str, event_id: int, console: Console) -> None:
     """``kohtaamo demo``: the sample event's newest table plan, all printouts, as one PDF."""
     written = write(database_url, event_id, DEMO_OUT, what="all", lang="fi", plan=None)
-    console.print(_summary(written), highlight=False)
-    console.print(f"Printouts (table lists, table cards, slips): {written.path.resolve()}", highlight=False)
+    console.print(_summary(written), highlight=False, soft_wrap=True)
+    console.print(
+        f"Printouts (table lists, table cards, slips): {written.path.resolve()}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def register(app: typer.Typer) -> None:
