@@ -52,7 +52,7 @@ class PrintTable:
 
     @property
     def sectors(self) -> tuple[str, ...]:
-        """The sectors seated here, each once, in the taxonomy's order of first appearance."""
+        """The sectors seated here, each once, in order of first appearance among the members."""
         return tuple(dict.fromkeys(m.sector for m in self.members))
 
 
