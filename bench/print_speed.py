@@ -20,7 +20,6 @@ import datetime as dt
 import multiprocessing
 import os
 import platform
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -126,9 +125,11 @@ def build(url: str, *, orgs: int, rounds: int, meeting_rounds: int, seed: int) -
     return info
 
 
-def _rss_mib() -> float:
+def _status_mib(field: str) -> float:
+    """``VmRSS`` (now) or ``VmHWM`` (peak) of this process, in MiB. (``ru_maxrss`` would not
+    do: Linux keeps it across exec, so a spawned child would report its parent's peak.)"""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -146,7 +147,7 @@ def render(url: str, event_id: int, what: str) -> dict[str, Any]:
     engine = make_engine(url)
     signer = LinkSigner("bench-secret", max_age_seconds=30 * 24 * 3600)
     with Session(engine) as session:
-        baseline = _rss_mib()
+        baseline = _status_mib("VmRSS")
         started = time.perf_counter()
         pdf = render_printout(
             session,
@@ -158,7 +159,7 @@ def render(url: str, event_id: int, what: str) -> dict[str, Any]:
         )
         seconds = time.perf_counter() - started
     engine.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _status_mib("VmHWM")
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     return {
         "what": what,
@@ -180,7 +181,10 @@ def report(
     args: argparse.Namespace, info: dict[str, Any], results: list[dict[str, Any]], loads: list[str]
 ) -> str:
     """The results as Markdown, with the command, machine, date and load beside the table."""
-    command = f"python -m bench.print_speed --orgs {args.orgs} --rounds {args.rounds} --meeting-rounds {args.meeting_rounds}"
+    command = (
+        f"python -m bench.print_speed --orgs {args.orgs} --rounds {args.rounds} "
+        f"--meeting-rounds {args.meeting_rounds} --what {args.what}"
+    )
     lines = [
         "# Printout rendering speed",
         "",
