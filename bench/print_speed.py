@@ -189,7 +189,7 @@ def report(
         "# Printout rendering speed",
         "",
         f"`{command}` (timed under `flock /tmp/kohtaamo-timed.lock`), "
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
+        f"finished {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, CPU only.",
         f"Load average before / after: {loads[0]} / {loads[1]} (the machine is shared; times are pessimistic).",
         "",

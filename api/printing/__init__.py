@@ -23,6 +23,7 @@ from api.printing.pdf import render_html, render_pdf
 from api.printing.sheets import SHEET_FORMATS, plan_sheet_bytes, plan_table_rows, write_plan_sheet
 from api.security import LinkSigner
 from api.workflows.errors import FieldError
+from matcher.taxonomy import LANGUAGES
 
 
 def print_what(what: str) -> PrintWhat:
@@ -56,8 +57,8 @@ def _pdf(
 ) -> tuple[bytes, int, int]:
     """PDF bytes, pages and the table plan's id."""
     kind = print_what(what)
-    if lang not in ("fi", "sv", "en"):
-        raise FieldError("lang", f"{lang!r} is not one of fi, sv, en")
+    if lang not in LANGUAGES:
+        raise FieldError("lang", f"{lang!r} is not one of {', '.join(LANGUAGES)}")
     printout = gather(
         session, event_id=event_id, what=kind, lang=lang, signer=signer, base_url=base_url, plan_id=plan_id
     )

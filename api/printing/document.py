@@ -89,8 +89,3 @@ class Printout:
     rounds: tuple[tuple[PrintTable, ...], ...]
     slips: tuple[Slip, ...] = ()
     meeting_plan_id: int | None = None
-
-    @property
-    def people(self) -> int:
-        """People seated in at least one round."""
-        return len({m.person_id for tables in self.rounds for t in tables for m in t.members})
