@@ -6,7 +6,15 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test lint typecheck pytest install install-dev system-packages screenshots clean
+.PHONY: demo test lint typecheck pytest install install-dev system-packages system-packages-dev screenshots clean
+
+# System libraries, as Debian packages: WeasyPrint's (PDF printouts) and a font with ä, ö, å;
+# the tests also turn PDF pages into PNG (poppler-utils) and drive headless Chromium (chromium,
+# for the pages' end-to-end tests: Playwright uses /usr/bin/chromium, never a downloaded
+# browser). Missing ones are installed (root or sudo), or the set-up stops with one line
+# naming them.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+DEBIAN_PACKAGES_DEV := poppler-utils chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,23 +32,16 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,st]'
 	touch $@
 
-# Debian packages the tests need: chromium for the pages' end-to-end tests (Playwright drives
-# /usr/bin/chromium; it never downloads a browser). Installed when missing (as root), or one line
-# naming what is missing.
-DEBIAN_PACKAGES := chromium
-
-system-packages:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages: $$missing"; \
-	  { [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1; } \
-	  || { echo "missing Debian packages: $$missing (apt-get install --no-install-recommends $$missing)"; exit 1; }; \
-	fi
-
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-demo: $(VENV)/.installed
+system-packages:
+	@.ci/debian-packages $(DEBIAN_PACKAGES)
+
+system-packages-dev:
+	@.ci/debian-packages $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_DEV)
+
+demo: system-packages $(VENV)/.installed
 	$(BIN)/kohtaamo demo
 
 lint: $(VENV)/.installed-dev
@@ -50,11 +51,11 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy matcher models api
 
-pytest: $(VENV)/.installed-dev system-packages
+pytest: system-packages-dev $(VENV)/.installed-dev
 	$(BIN)/pytest -q
 
-# The README's screenshots (docs/img/), made by the end-to-end tests' own screenshot step.
-screenshots: $(VENV)/.installed-dev system-packages
+# The README's screenshots (docs/images/), made by the end-to-end tests' own screenshot step.
+screenshots: system-packages-dev $(VENV)/.installed-dev
 	KOHTAAMO_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_pages_e2e.py
 
 test: lint typecheck pytest

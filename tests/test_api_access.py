@@ -84,6 +84,9 @@ ROUTES: list[Route] = [
         "POST", "/events/{event_id}/meeting-plans/{meeting_plan_id}/lock", "organiser", "404", {"rounds": 0}
     ),
     Route("POST", "/events/{event_id}/meeting-plans/{meeting_plan_id}/replan", "organiser", "404", {}),
+    Route("GET", "/events/{event_id}/printouts/{what}.pdf", "organiser", "404"),
+    Route("GET", "/events/{event_id}/printouts/{what}.csv", "organiser", "404"),
+    Route("GET", "/events/{event_id}/printouts/{what}.xlsx", "organiser", "404"),
     Route("GET", "/jobs/{job_id}", "organiser", "404"),
     Route("GET", "/me/suggestions", "participant", "own"),
     Route("GET", "/me/tables", "participant", "own"),
@@ -158,7 +161,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def _call(world: World, route: Route, token: str | None) -> Any:
-    path = route.path.format(**world.ids)
+    path = route.path.format(**world.ids, what="all")
     headers = world.api.auth(token) if token else {}
     if route.body == "CSV":
         return world.api.client.request(

@@ -6,7 +6,7 @@ the rest and opens the printable plan; a participant opens their link on a phone
 their own data and sends feedback (twice: the second answer updates the first); links for
 another event, expired or tampered with get a clear page. Screenshots go to
 ``tests/artefacts/`` (git-ignored); with ``KOHTAAMO_UPDATE_SCREENSHOTS=1`` the README's
-images in ``docs/img/`` are made from the same steps.
+images in ``docs/images/`` are made from the same steps.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[1]
 ARTEFACTS = ROOT / "tests" / "artefacts"
-README_IMAGES = ROOT / "docs" / "img"
+README_IMAGES = ROOT / "docs" / "images"
 
 
 def shoot(page: Page, name: str, *, readme: bool = False, full_page: bool = True) -> None:

@@ -15,6 +15,7 @@ from api.routes import (
     organisers,
     participant,
     people,
+    printouts,
     registrations,
     suggestions,
     table_plans,
@@ -32,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     feedback.router,
     table_plans.router,
     meetings.router,
+    printouts.router,
     jobs.router,
     participant.router,
 )
