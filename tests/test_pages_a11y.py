@@ -107,7 +107,9 @@ def test_every_key_the_templates_use_exists() -> None:
         used |= set(re.findall(r"""\bt\(["']([a-z_]+\.[a-z_0-9]+)["']\s*[),]""", text))
     dynamic = {f"status.{s}" for s in EVENT_STATUSES}
     dynamic |= {f"job.kind_{k}" for k in JOB_PAGES} | {f"job.status_{s}" for s in JOB_STATUSES}
-    dynamic |= {f"result.{k}" for k in RESULT_KEYS}
+    dynamic |= {f"result.{k}" for k in RESULT_KEYS} | {
+        f"tables.pdf_{w}" for w in ("tables", "cards", "slips")
+    }
     dynamic |= {f"registrations.show_{s}" for s in SHOW} | {f"feedback.useful_{n}" for n in range(1, 5)}
     dynamic |= {f"stats.mode_{m}" for m in ("auto", "registered", "present")}
     errors = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from api.deps import EncoderDep, JobsDep, SessionDep
@@ -14,6 +14,7 @@ from api.pages import views
 from api.pages.auth import DashboardEvent, DashboardOrganiser
 from api.pages.routes_auth import Csrf
 from api.pages.templating import choose_language, redirect, render
+from api.printing import render_printout
 from api.routes.common import IdPath
 from api.schemas import TablePlanCreate, TablePlanReplan
 from api.workflows import jobs as job_flows
@@ -62,6 +63,27 @@ def printable_plan(
     """A plain HTML print view (A4, a table never split across pages)."""
     context = _plan_context(db, event, round)
     return render(request, "print_tables.html", choose_language(request), event=event, **context)
+
+
+@router.get("/events/{event_id}/tables/{what}.pdf")
+def printout(
+    request: Request,
+    db: SessionDep,
+    event: DashboardEvent,
+    what: Annotated[str, Path(pattern="^(tables|cards|slips|all)$")],
+) -> Response:
+    """The printed plan as A4 PDF (table lists, table cards, participants' slips, or all), in
+    the page's language, from :func:`api.printing.render_printout`."""
+    body = render_printout(
+        db,
+        event_id=_id(event),
+        what=what,
+        lang=choose_language(request),
+        signer=request.app.state.link_signer,
+        base_url=request.app.state.settings.public_base_url,
+    )
+    headers = {"Content-Disposition": f'inline; filename="{what}.pdf"', "Cache-Control": "no-store"}
+    return Response(body, media_type="application/pdf", headers=headers)
 
 
 @router.post("/events/{event_id}/tables")
