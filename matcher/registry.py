@@ -118,10 +118,24 @@ class Registry:
         self.nprobe = nprobe
         self._index: Any = self._build_ivf() if method == "ivf" else None
 
+    def _weights(self) -> tuple[np.float32, np.float32]:
+        """Square roots of the linear part's weights: ``sqrt(wc / sd_c)`` and ``sqrt(2·ws / sd_t)``."""
+        (_, sd_c), (_, sd_t) = self._stats
+        a = self.config.complementarity_weight / sd_c
+        b = 2 * self.config.similarity_weight / sd_t
+        return np.float32(np.sqrt(a)), np.float32(np.sqrt(b))
+
+    def _rows(self) -> F32:
+        """The IVF index rows: ``[√a·offers, √a·needs, √b·texts]`` (see :meth:`_query`)."""
+        a, b = self._weights()
+        return np.ascontiguousarray(
+            np.hstack([a * self.offers, a * self.needs, b * self.texts]), dtype=np.float32
+        )
+
     def _build_ivf(self) -> Any:
         import faiss
 
-        joined = np.ascontiguousarray(np.hstack([self.offers, self.needs, 2 * self.texts]), dtype=np.float32)
+        joined = self._rows()
         quantizer = faiss.IndexFlatIP(joined.shape[1])
         index = faiss.IndexIVFFlat(quantizer, joined.shape[1], self.nlist, faiss.METRIC_INNER_PRODUCT)
         train = joined[:: max(1, len(joined) // (self.nlist * 39))]
@@ -130,6 +144,19 @@ class Registry:
         index.add(joined)
         index.nprobe = self.nprobe
         return index
+
+    def _query(self, q: int) -> F32:
+        """The IVF query: ``[√a·needs_q, √a·offers_q, √b·texts_q]``.
+
+        Its inner product with row j of :meth:`_rows` is ``a·(s1 + s2) + b·s3`` with
+        ``a = wc / sd_c`` and ``b = 2·ws / sd_t``: the first-order expansion of ``b1 + b2`` in
+        the z-scores, so candidates come in the order the exact score would rank them, up to
+        the logistic's curvature and the harmonic mean. Rows and query are scaled alike, so
+        the index's lists are clustered in the same geometry the queries search in.
+        """
+        a, b = self._weights()
+        parts = (a * self.needs[q], a * self.offers[q], b * self.texts[q])
+        return np.ascontiguousarray(np.concatenate(parts)[None, :], dtype=np.float32)
 
     def _score(self, rows: NDArray[np.int64] | slice, q: int) -> F32:
         cfg = self.config
@@ -148,8 +175,7 @@ class Registry:
         if not 0 <= query < len(self.ids):
             raise ValueError(f"query: row {query} is outside 0..{len(self.ids) - 1}")
         if self._index is not None:
-            q = np.concatenate([self.needs[query], self.offers[query], self.texts[query]])[None, :]
-            _, found = self._index.search(q.astype(np.float32), self.candidates + 1)
+            _, found = self._index.search(self._query(query), self.candidates + 1)
             rows = np.asarray(found[0], dtype=np.int64)
             rows = rows[(rows != query) & (rows >= 0)]
             scores = self._score(rows, query)

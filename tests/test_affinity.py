@@ -11,7 +11,7 @@ from matcher.affinity import AffinityConfig, affinity, affinity_from_vectors, de
 from matcher.embed import HashingEmbedder
 from matcher.live import LiveAffinity
 from matcher.profile import Profile
-from matcher.registry import Registry, pooled_vectors
+from matcher.registry import IVF_FROM, Registry, pooled_vectors
 from matcher.statements import Fusion, Statements, encode_statements
 from matcher.taxonomy import SECTORS, THEMES
 
@@ -238,6 +238,30 @@ def test_registry_ivf_finds_most_of_the_exact_top_10() -> None:
     ivf.nprobe = ivf._index.nprobe = ivf.nlist  # probing every list: candidates are the exact linear top
     recall = [len(set(exact.top_k(q)[0]) & set(ivf.top_k(q)[0])) / 10 for q in range(0, 2000, 200)]
     assert np.mean(recall) >= 0.8
+
+
+def _topic_registry(n: int, method: str, seed: int = 3) -> Registry:
+    """Organisations around 35 topics, as real profiles are: offers, needs and field drawn apart."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((35, 32)).astype(np.float32)
+
+    def around(topic: np.ndarray) -> np.ndarray:
+        v = centres[topic] + 0.6 * rng.standard_normal((n, 32)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    offer, need = rng.integers(0, 35, n), rng.integers(0, 35, n)
+    field = np.where(rng.random(n) < 0.5, offer, rng.integers(0, 35, n))
+    ids, sectors = [f"o{i}" for i in range(n)], [SECTORS[i % 4] for i in range(n)]
+    return Registry(ids, around(need), around(offer), around(field), sectors, method=method)  # type: ignore[arg-type]
+
+
+def test_registry_default_settings_find_the_exact_top_10() -> None:
+    """At the size where ``method="auto"`` switches to IVF, with the default nprobe and candidates."""
+    exact, default = _topic_registry(IVF_FROM, "exact"), _topic_registry(IVF_FROM, "auto")
+    assert default.method == "ivf" and default.nprobe < default.nlist
+    queries = range(0, IVF_FROM, IVF_FROM // 50)
+    recall = [len(set(exact.top_k(q)[0]) & set(default.top_k(q)[0])) / 10 for q in queries]
+    assert np.mean(recall) >= 0.95  # 0.996 here; 0.35 with the unweighted query of before
 
 
 def test_pooled_vectors_are_normalised_means() -> None:
