@@ -18,9 +18,9 @@ rows by a linear part of the score (:meth:`Registry._query`) and re-ranks them e
 ``"auto"`` (the default) takes the index from :data:`IVF_FROM` organisations on.
 ``python -m bench.registry_speed`` measures both on 100,000 real-looking profiles with real
 model vectors: at the defaults (nprobe 16, 1,024 candidates) recall@10 0.998 against the exact
-scan at 4.0 ms per query, against 184 ms for the exact scan, on a machine at load 5-8; the
-previous 256 candidates gave 0.91. (HNSW was not tried at 100,000: its build took 172 s for
-10,000 rows on the 2-core machine.)
+scan at 4.0-8.5 ms per query (4.3 ms of CPU), against 185-205 ms for the exact scan, on a
+shared machine at load 5-8; the previous 256 candidates gave 0.91. (HNSW was not tried at
+100,000: its build took 172 s for 10,000 rows on the 2-core machine.)
 
 Example:
     >>> import numpy as np
