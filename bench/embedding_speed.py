@@ -7,7 +7,8 @@ synthetic Finnish statements if bench.planted is missing). Each phase runs in it
 process so that its peak memory is its own: ``ru_maxrss`` of the child (whole process: Python,
 torch, model weights) and tracemalloc's peak during encoding (Python-level allocations only,
 traced after the model has loaded; torch's own buffers are not traced). The converted model folder is built beforehand, so "cold" means "no cached
-vectors", not "first install". Figures go to the "speed" section of bench/results/embedding.md.
+vectors", not "first install". Figures go to the "speed" section of bench/results/embedding.md
+and the ``embedding-speed`` table of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import tracemalloc
 
 import numpy as np
 
+from bench import report
 from bench.embedding_models import machine, write_section
 
 
@@ -93,7 +95,7 @@ def run_child(model: str, cache_dir: str, n_orgs: int) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def interleaved(models: list[str], rounds: int, batch: int) -> list[str]:
+def interleaved(models: list[str], rounds: int, batch: int) -> tuple[list[str], dict[str, float]]:
     """Sentences/s of each backend, measured in alternating rounds on fresh texts (fair on a noisy machine)."""
     from matcher.embed import Embedder
 
@@ -117,7 +119,7 @@ def interleaved(models: list[str], rounds: int, batch: int) -> list[str]:
     ]
     for m, values in rates.items():
         lines.append(f"| {m} | {np.median(values):.1f} | {min(values):.1f} | {max(values):.1f} |")
-    return lines
+    return lines, {m: float(np.median(v)) for m, v in rates.items()}
 
 
 def main() -> None:
@@ -133,7 +135,8 @@ def main() -> None:
     if args.phase:
         print(json.dumps(phase(models[0], args.cache, args.orgs)))
         return
-    before = machine()
+    before, when, load_start = machine(), report.now(), report.load()
+    phases: dict[tuple[str, str], dict[str, float]] = {}
     lines = [
         "| model | phase | profiles | texts (unique) | embedded | model load s | encode s | texts/s | "
         "embedded/s | peak RSS MiB | tracemalloc peak MiB |",
@@ -142,7 +145,7 @@ def main() -> None:
     for model in models:
         with tempfile.TemporaryDirectory() as cache:
             for name in ("cold", "warm"):
-                r = run_child(model, cache, args.orgs)
+                r = phases[model, name] = run_child(model, cache, args.orgs)
                 rate = r["texts"] / r["encode_s"]
                 fresh = r["embedded"] / r["encode_s"]
                 lines.append(
@@ -151,7 +154,7 @@ def main() -> None:
                     f"{r['maxrss_mib']:.0f} | {r['tracemalloc_peak_mib']:.1f} |"
                 )
                 print(lines[-1], flush=True)
-    side = interleaved(models, args.rounds, 64)
+    side, rates = interleaved(models, args.rounds, 64)
     print("\n".join(side), flush=True)
     body = "\n".join(
         [
@@ -167,8 +170,41 @@ def main() -> None:
         ]
     )
     print(body)
+    command = "python -m bench.embedding_speed " + " ".join(f"--model {m}" for m in models)
+    if args.orgs != 650:
+        command += f" --orgs {args.orgs}"
+    table = headline(phases, rates, command, when, (load_start, report.load()))
+    print(table)
     if not args.no_write:
         write_section("speed", body)
+        report.write_section("embedding-speed", table)
+
+
+def headline(
+    phases: dict[tuple[str, str], dict[str, float]],
+    rates: dict[str, float],
+    command: str,
+    when: str,
+    loads: tuple[str, str],
+) -> str:
+    """The ``embedding-speed`` table of bench/RESULTS.md."""
+    any_cold = next(v for (_, phase), v in phases.items() if phase == "cold")
+    rows = [
+        f"{any_cold['profiles']:.0f} profiles ({any_cold['texts']:.0f} texts, {any_cold['unique_texts']:.0f} distinct), "
+        f"each phase in its own process; run of {when}, load {loads[0]} → {loads[1]} (`{command}`; "
+        "`results/embedding.md`):",
+        "",
+        "| model | cold: encode s (embedded/s) | model load s | cold peak RSS | warm (all cached): s, peak RSS | "
+        "side by side, sentences/s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for model in rates:
+        cold, warm = phases[model, "cold"], phases[model, "warm"]
+        rows.append(
+            f"| {model} | {cold['encode_s']:.1f} ({cold['embedded'] / cold['encode_s']:.1f}/s) | {cold['load_s']:.1f} | "
+            f"{cold['maxrss_mib']:.0f} MiB | {warm['encode_s']:.2f} s, {warm['maxrss_mib']:.0f} MiB | {rates[model]:.1f} |"
+        )
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,20 @@
 """Spreadsheet import speed: 10,000 registration rows into SQLite and PostgreSQL.
 
-    .venv/bin/python -m bench.import_speed [--rows 10000] [--repeats 3] [--pg URL] [--out bench/results/import.md]
+    .venv/bin/python -m bench.import_speed [--rows 10000] [--repeats 5] [--pg URL] [--no-write]
 
 Generates a realistic file (two people per organisation, multi-line offers, themes as
 Finnish labels) as semicolon CSV in cp1252 and as XLSX, then times, for each database:
 reading + validating only, a first import into an empty database, and a re-import of the
 same file (every row found, nothing changed). Medians of ``--repeats`` runs. PostgreSQL
 runs in a throwaway database on the server at ``--pg`` (skipped if it does not answer).
+Writes the ``import`` section of ``bench/results/import.md`` and the ``import-speed`` table of
+``bench/RESULTS.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -25,12 +25,14 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from bench import report
 from models.db import make_engine, upgrade_database
 from models.entities import Event
 from models.imports import import_file, parse_sheet
 from models.spreadsheet import read_sheet, write_sheet
 from tests.import_helpers import FI_HEADERS
 
+RESULTS = Path(__file__).parent / "results" / "import.md"
 HEADERS = FI_HEADERS  # the sample event's columns, as the import tests write them
 SECTORS = ("yksityinen", "julkinen", "kolmas sektori", "koulutus ja tutkimus")
 
@@ -104,7 +106,8 @@ def fresh(url: str) -> sa.Engine:
     return engine
 
 
-def bench_db(name: str, url: str, path: Path, repeats: int) -> list[str]:
+def bench_db(name: str, url: str, path: Path, repeats: int) -> tuple[float, float]:
+    """Median seconds of a first import into an empty database and of a re-import of the same file."""
     state: dict[str, sa.Engine] = {}
 
     def setup() -> None:
@@ -115,10 +118,7 @@ def bench_db(name: str, url: str, path: Path, repeats: int) -> list[str]:
     first = timed(lambda: import_file(state["engine"], path, event_id=1), repeats, setup)
     again = timed(lambda: import_file(state["engine"], path, event_id=1), repeats)
     state["engine"].dispose()
-    return [
-        f"| {name} | {path.suffix[1:]} | first import (all new) | {first:.2f} s |",
-        f"| {name} | {path.suffix[1:]} | re-import (all unchanged) | {again:.2f} s |",
-    ]
+    return first, again
 
 
 def pg_url(admin: str) -> tuple[str, Callable[[], None]] | None:
@@ -141,50 +141,71 @@ def pg_url(admin: str) -> tuple[str, Callable[[], None]] | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
         "--pg",
         default=os.environ.get(
             "KOHTAAMO_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
         ),
     )
-    parser.add_argument("--out", type=Path, default=Path("bench/results/import.md"))
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results alone")
     args = parser.parse_args()
+    when, start = report.now(), report.load()
     tmp = Path(tempfile.mkdtemp())
     data = rows(args.rows)
     csv_path = write_csv(tmp / "ilmo.csv", data)
     xlsx_path = write_sheet(tmp / "ilmo.xlsx", HEADERS, data)
     parse_sheet(read_sheet(csv_path))  # warm-up: one-off imports and caches are not the import's speed
-    lines = [
-        f"| stage | file | what | median of {args.repeats} |",
-        "|---|---|---|---|",
-        f"| read + validate | csv | {args.rows} rows, no database | {timed(lambda: parse_sheet(read_sheet(csv_path)), args.repeats):.2f} s |",
-        f"| read + validate | xlsx | {args.rows} rows, no database | {timed(lambda: parse_sheet(read_sheet(xlsx_path)), args.repeats):.2f} s |",
-    ]
-    lines += bench_db("SQLite", f"sqlite:///{tmp / 'bench.db'}", csv_path, args.repeats)
-    lines += bench_db("SQLite", f"sqlite:///{tmp / 'bench.db'}", xlsx_path, args.repeats)
+    read = {
+        p.suffix[1:]: timed(lambda p=p: parse_sheet(read_sheet(p)), args.repeats)
+        for p in (csv_path, xlsx_path)
+    }
+    stored = {
+        ("SQLite", p.suffix[1:]): bench_db("SQLite", f"sqlite:///{tmp / 'bench.db'}", p, args.repeats)
+        for p in (csv_path, xlsx_path)
+    }
     pg = pg_url(args.pg)
     if pg is not None:
         try:
-            lines += bench_db("PostgreSQL 15", pg[0], csv_path, args.repeats)
+            stored["PostgreSQL 15", "csv"] = bench_db("PostgreSQL 15", pg[0], csv_path, args.repeats)
         finally:
             pg[1]()
-    load = os.getloadavg()
-    header = [
-        "# Spreadsheet import speed",
-        "",
-        f"`python -m bench.import_speed --rows {args.rows} --repeats {args.repeats}`, "
-        f"{dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
-        f"Load average during the run: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (the machine is shared; "
-        "compare rows of one run, not across runs).",
+    end = report.load()
+    command = f"python -m bench.import_speed --rows {args.rows} --repeats {args.repeats}"
+    table = [
+        f"| stage | file | what | median of {args.repeats} |",
+        "|---|---|---|---|",
+        *(f"| read + validate | {f} | {args.rows} rows, no database | {t:.2f} s |" for f, t in read.items()),
+    ]
+    for (db, f), (first, again) in stored.items():
+        table += [
+            f"| {db} | {f} | first import (all new) | {first:.2f} s |",
+            f"| {db} | {f} | re-import (all unchanged) | {again:.2f} s |",
+        ]
+    detail = [
+        f"`{command}`, {when}, {report.machine()}.",
+        f"Load average at start / end: {start} / {end} (the machine is shared; compare rows of one run, not across runs).",
         "",
         f"{args.rows} rows = {args.rows} people, {args.rows // 2} organisations, one event; one transaction per import.",
         "",
+        *table,
     ]
-    text = "\n".join(header + lines) + "\n"
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
+    headline = [
+        f"{args.rows:,} rows ({args.rows // 2:,} organisations), median of {args.repeats} runs, {when}, load {start} → {end} "
+        f"(`{command}`; `results/import.md`):",
+        "",
+        "| step | time |",
+        "|---|---|",
+        f"| read and validate CSV / XLSX, no database | {read['csv']:.2f} s / {read['xlsx']:.2f} s |",
+        *(
+            f"| {db}, first import / re-import ({f.upper()}) | {first:.2f} s / {again:.2f} s |"
+            for (db, f), (first, again) in stored.items()
+        ),
+    ]
+    print("\n".join([*detail, "", *headline]))
+    if not args.no_write:
+        report.write_section("import", "\n".join(detail), RESULTS)
+        report.write_section("import-speed", "\n".join(headline))
 
 
 if __name__ == "__main__":

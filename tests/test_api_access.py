@@ -5,6 +5,7 @@ organiser, who gets 404 (or 403 for admin routes) without learning whether the t
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,9 @@ from sqlmodel import Session
 
 from models.db import make_engine
 from models.suggestions import StoredSuggestion
-from tests.test_api_support import Api, start_api
+from tests.test_api_support import Api, pg_copy, pg_template, sqlite_template, start_api
+
+__all__ = ["pg_template", "sqlite_template", "world", "world_url"]  # fixtures other modules import
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,20 @@ class World:
     outsider: str  # link of a person at B's event
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database of each kind for one module's world (SQLite, then PostgreSQL)."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("access") / "kohtaamo.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    yield from pg_copy(request.getfixturevalue("pg_template"))
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    path: Path = tmp_path_factory.mktemp("access") / "kohtaamo.db"
-    for api in start_api(f"sqlite:///{path}"):
+def world(world_url: str) -> Iterator[World]:
+    for api in start_api(world_url, migrate=False):
         a, b = api.organiser("a@example.fi"), api.organiser("b@example.fi")
         event = api.event(a, "A")
         other_event = api.event(b, "B")

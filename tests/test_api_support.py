@@ -156,7 +156,11 @@ def api_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("pg_template")
+    yield from pg_copy(request.getfixturevalue("pg_template"))
+
+
+def pg_copy(template: str) -> Iterator[str]:
+    """URL of a new PostgreSQL database copied from ``template``, dropped when the caller is done."""
     admin = _pg_admin_engine()
     assert admin is not None
     name = f"kohtaamo_api_{uuid.uuid4().hex[:10]}"
