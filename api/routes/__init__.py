@@ -10,12 +10,14 @@ from api.routes import (
     health,
     imports,
     jobs,
+    mailings,
     meetings,
     organisations,
     organisers,
     participant,
     people,
     registrations,
+    schedules,
     suggestions,
     table_plans,
 )
@@ -32,6 +34,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     feedback.router,
     table_plans.router,
     meetings.router,
+    schedules.router,
+    mailings.router,
     jobs.router,
     participant.router,
 )
