@@ -16,7 +16,8 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlmodel import Session
 
@@ -35,12 +36,16 @@ def check_kind(kind: str) -> PlanKind:
         raise FieldError("kind", f"{kind!r} is not one of tables, meetings") from None
 
 
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def zone(name: str) -> ZoneInfo:
-    """The time zone ``name`` (e.g. Europe/Helsinki), or a :class:`FieldError`."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise FieldError("timezone", f"{name!r} is not a time zone (e.g. Europe/Helsinki)") from None
+    """The IANA time zone ``name`` (e.g. Europe/Helsinki), or a :class:`FieldError`."""
+    if name not in _zones():
+        raise FieldError("timezone", f"{name!r} is not a time zone (e.g. Europe/Helsinki)")
+    return ZoneInfo(name)
 
 
 def local_start(text: str, day: dt.date | None, timezone: str) -> dt.datetime:
