@@ -8,6 +8,7 @@ it on the same port, and require a login or TLS. Imported by the mail tests; hol
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -57,6 +58,9 @@ class Handler:
     data_attempts: Counter[str] = field(default_factory=Counter)
     down_after: int | None = None
     on_down: Any = None
+    hold_on: int | None = None  # the DATA of this message (from 1) waits for ``release``
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def script(self, address: str, *replies: str, at: str = "DATA") -> None:
@@ -85,6 +89,9 @@ class Handler:
         return reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.hold_on is not None and len(self.received) + 1 == self.hold_on:
+            self.arrived.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 120)
         with self.lock:
             rcpt = envelope.rcpt_tos[0]
             self.data_attempts[rcpt] += 1
