@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from api import cli
+from api.cli import demo, send
 from api.settings import get_settings
 from tests.mail_helpers import BASE_URL, MAIL_FROM, PEOPLE, SECRET, Seeded, seed_event
 from tests.smtp_server import SmtpServer, free_port
@@ -160,6 +162,7 @@ def test_a_run_that_cannot_start_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    env_changes = dict(env_changes)
     seeded = seed_event(f"sqlite:///{tmp_path / 'cli.db'}", tables=env_changes.pop("TABLES", "") != "none")
     env = {**environment(server, tmp_path), **env_changes}
     if env.get("KOHTAAMO_SMTP_PORT") == "FREE":
@@ -172,6 +175,24 @@ def test_a_run_that_cannot_start_is_one_line(
     )
     assert code == 1 and err.startswith(line) and len(err.strip().splitlines()) == 1, err
     assert server.received == []
+
+
+def test_the_demo_ends_with_the_before_emails_in_the_outbox(
+    seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in environment(None, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("KOHTAAMO_MAIL_FROM")
+    get_settings.cache_clear()
+    console = Console(record=True, width=200)
+    try:
+        send.demo_stage(seeded.url, seeded.event_id, console)
+    finally:
+        get_settings.cache_clear()
+    folder = tmp_path / "outbox" / "event-1" / "before"
+    assert f"Dry run: wrote 4 message(s) to {folder}/ (nothing sent)." in console.export_text()
+    assert len(list(folder.glob("*.eml"))) == 4
+    assert ("E-mails to participants (dry run)", send.demo_stage) in demo.STAGES
 
 
 def test_unknown_event_is_one_line(
