@@ -62,12 +62,15 @@ class RateLimiter:
         self.pacing = pacing
         self._next: float | None = None
 
-    def wait(self) -> None:
-        """Sleep until the next message may go, and book its slot."""
+    def wait(self, before_sleep: Callable[[], None] | None = None) -> None:
+        """Sleep until the next message may go (calling ``before_sleep`` first, if it has to
+        sleep), and book its slot."""
         if self.per_minute is None:
             return
         now = self.pacing.clock()
         if self._next is not None and now < self._next:
+            if before_sleep is not None:
+                before_sleep()
             self.pacing.sleep(self._next - now)
             now = self.pacing.clock()
         start = now if self._next is None else max(now, self._next)

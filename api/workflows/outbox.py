@@ -15,6 +15,7 @@ settings are wrong for every message.
 from __future__ import annotations
 
 import heapq
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -65,11 +66,13 @@ class DeliveryReport:
 
 
 def history(session: Session, event_id: int, kind: MailKind) -> dict[int, list[OutboxMessage]]:
-    """The event's recorded messages of ``kind``, per person, oldest first."""
+    """The event's recorded messages of ``kind``, per person, oldest first (the raw messages
+    are loaded only when read)."""
     rows = session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.event_id == event_id, OutboxMessage.kind == kind)
         .order_by(col(OutboxMessage.id))
+        .options(sa.orm.defer(OutboxMessage.raw))  # type: ignore[arg-type]
     ).all()
     found: dict[int, list[OutboxMessage]] = {}
     for row in rows:
@@ -130,8 +133,9 @@ def set_status(
 
 
 def _claim(session: Session, row_id: int) -> tuple[str, str, int] | None:
-    """Mark the row ``sending`` if it is still deliverable; its recipient, raw message and
-    person. ``None``: another run has it, or it is no longer to be sent."""
+    """Mark the row ``sending`` if it is still deliverable, and commit (with any outcome the
+    session holds); its recipient, raw message and person. ``None``: another run has it, or
+    it is no longer to be sent."""
     claimed = session.execute(
         sa.update(OutboxMessage)
         .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status).in_(list(DELIVERABLE)))
@@ -148,7 +152,10 @@ def _claim(session: Session, row_id: int) -> tuple[str, str, int] | None:
     return str(row[0]), str(row[1]), int(row[2])
 
 
-def _finish(session: Session, row_id: int, status: OutboxStatus, code: int | None, reply: str) -> None:
+def _finish(
+    session: Session, row_id: int, status: OutboxStatus, code: int | None, reply: str, *, commit: bool = True
+) -> None:
+    """Record a row's outcome; ``commit=False`` leaves it to the next commit (see :class:`Delivery`)."""
     values: dict[str, object] = {
         "status": status,
         "smtp_code": code,
@@ -158,7 +165,8 @@ def _finish(session: Session, row_id: int, status: OutboxStatus, code: int | Non
     if status == OutboxStatus.SENT:
         values["sent_at"] = values["updated_at"]
     session.execute(sa.update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def _code(reply: str) -> int | None:
@@ -181,7 +189,13 @@ class _Pending:
 
 class Delivery:
     """One pass over recorded rows: rate-limited, retrying temporary failures with backoff
-    (``max_attempts`` tries per row in this pass), recording every outcome as it happens."""
+    (``max_attempts`` tries per row in this pass), recording every outcome.
+
+    A success is committed together with the claim of the next row (one commit a message,
+    not two), and always before any wait and at the end: a row is never handed over while
+    the previous outcome is unrecorded, so a crash can at worst leave the previous row
+    ``sending`` (not resent), never send anything twice.
+    """
 
     def __init__(
         self,
@@ -201,29 +215,49 @@ class Delivery:
         self.report = DeliveryReport()
         self._lost = 0  # connection failures in a row
         self._resume_at = 0.0
+        self._unsaved = False  # an outcome waits for the next commit
+        self._reported = time.monotonic()
 
     def run(self, ids: Sequence[int]) -> DeliveryReport:
         """Deliver rows ``ids`` (in order); the report of what happened to each."""
         queue = [_Pending(0.0, k, row_id) for k, row_id in enumerate(ids)]
         heapq.heapify(queue)
         total = max(len(ids), 1)
-        while queue:
-            item = heapq.heappop(queue)
-            self._wait_until(max(item.due, self._resume_at))
-            self.limiter.wait()
-            again = self._attempt(item)
-            if self.report.stopped is not None:
-                self.report.left = [item.row_id, *(p.row_id for p in sorted(queue))]
-                break
-            if again is not None:
-                heapq.heappush(queue, again)
-            done = len(self.report.sent) + len(self.report.failed) + len(self.report.deferred)
-            self.progress(done / total, f"sent {len(self.report.sent)} of {len(ids)}")
+        try:
+            while queue:
+                item = heapq.heappop(queue)
+                self._wait_until(max(item.due, self._resume_at))
+                self.limiter.wait(before_sleep=self._save)
+                again = self._attempt(item)
+                if self.report.stopped is not None:
+                    self.report.left = [item.row_id, *(p.row_id for p in sorted(queue))]
+                    break
+                if again is not None:
+                    heapq.heappush(queue, again)
+                self._report(total, last=not queue)
+        finally:
+            self._save()
         return self.report
+
+    def _report(self, total: int, *, last: bool) -> None:
+        """Progress at most once a second (a job's progress is a write of its own, which
+        must not wait for this session's open transaction: save first)."""
+        if not last and time.monotonic() - self._reported < 1.0:
+            return
+        self._save()
+        self._reported = time.monotonic()
+        done = len(self.report.sent) + len(self.report.failed) + len(self.report.deferred)
+        self.progress(done / total, f"sent {len(self.report.sent)} of {total}")
+
+    def _save(self) -> None:
+        if self._unsaved:
+            self.session.commit()
+            self._unsaved = False
 
     def _wait_until(self, due: float) -> None:
         now = self.pacing.clock()
         if due > now:
+            self._save()
             self.pacing.sleep(due - now)
 
     def _attempt(self, item: _Pending) -> _Pending | None:
@@ -236,13 +270,14 @@ class Delivery:
         except DeliveryError as exc:
             return self._failed(item, person_id, recipient, exc)
         self._lost = 0
-        _finish(self.session, item.row_id, OutboxStatus.SENT, _code(reply), reply)
+        _finish(self.session, item.row_id, OutboxStatus.SENT, _code(reply), reply, commit=False)
+        self._unsaved = True
         self.report.sent.append(item.row_id)
         return None
 
     def _failed(self, item: _Pending, person_id: int, recipient: str, exc: DeliveryError) -> _Pending | None:
         def outcome(status: OutboxStatus) -> Outcome:
-            _finish(self.session, item.row_id, status, exc.code, exc.reply)
+            _finish(self.session, item.row_id, status, exc.code, exc.reply)  # commits any success before it
             return Outcome(item.row_id, person_id, recipient, status.value, exc.code, exc.reply)
 
         if isinstance(exc, PermanentError):
