@@ -1,10 +1,12 @@
 """The outbox: every e-mail to a participant, recorded before it is handed to the SMTP server.
 
-A row is keyed by (event, person, kind, content hash): the hash covers what the message says
-(partners, seats, meetings, times, address, language), never the link token, so running
-the same mailing again finds the row and sends nothing, and a changed plan gives a new key
-and so a new message (an update). ``raw`` keeps the message exactly as recorded, so a retry
-sends the same bytes with the same ``Message-ID``.
+A row is keyed by (event, person, kind, content hash, sequence): the hash covers what the
+message says (partners, seats, meetings, times, address, language), never the link token;
+``sequence`` counts the messages of that kind handed over to the person before it. Running
+the same mailing again finds the row and sends nothing; a changed plan gives a new hash and
+so a new message (an update, one sequence up); content that goes back to an older version
+is a new message too, since the reader's newest message says otherwise. ``raw`` keeps the
+message exactly as recorded, so a retry sends the same bytes with the same ``Message-ID``.
 
 Status, and what a later run does with it:
 
@@ -65,7 +67,9 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox_message"
     __table_args__ = (
-        sa.UniqueConstraint("event_id", "person_id", "kind", "content_hash", name="uq_outbox_message_key"),
+        sa.UniqueConstraint(
+            "event_id", "person_id", "kind", "content_hash", "sequence", name="uq_outbox_message_key"
+        ),
         sa.CheckConstraint(one_of("kind", tuple(MailKind)), name="kind"),
         sa.CheckConstraint(one_of("status", tuple(OutboxStatus)), name="status"),
         sa.Index("ix_outbox_message_event_kind_status", "event_id", "kind", "status"),
@@ -79,7 +83,14 @@ class OutboxMessage(SQLModel, table=True):
     recipient: str = Field(max_length=320)
     subject: str = Field(max_length=998)
     message_id: str = Field(max_length=255, unique=True)
-    sequence: int = Field(default=0, ge=0, description="SEQUENCE of the calendar entries it carries.")
+    sequence: int = Field(
+        default=0, ge=0, description="Messages of this kind handed over before it (its calendar SEQUENCE)."
+    )
+    calendar_rounds: list[int] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON, nullable=False),
+        description="Rounds it put in the reader's calendar (a later message cancels those it drops).",
+    )
     raw: str = Field(sa_type=sa.Text)
     status: OutboxStatus = Field(default=OutboxStatus.QUEUED, sa_type=StrEnumColumn(OutboxStatus, 16))
     attempts: int = Field(default=0, ge=0)

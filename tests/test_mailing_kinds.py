@@ -30,6 +30,7 @@ from tests.smtp_server import SmtpServer
 from tests.test_mailing import body, outbox, run, to_key
 
 REPLANNED = [[0, 0, 1, -1, -2, 1], [1, 0, 0, -1, -1, 1]]  # round 2: Päivi meets Kalle, Matti sits out
+NO_ROUND_2 = [[0, 0, 1, -1, -2, 1], [-1, 0, 0, -1, -1, -1]]  # round 2: Päivi and Kalle sit out
 
 
 @pytest.fixture
@@ -53,13 +54,13 @@ def seeded(database_url: str) -> Seeded:
     return found
 
 
-def replan(seeded: Seeded) -> None:
+def replan(seeded: Seeded, assignment: list[list[int]] = REPLANNED) -> None:
     engine = make_engine(seeded.url)
     with Session(engine) as session:
         stored = session.exec(
             sa.select(StoredTablePlan).where(StoredTablePlan.kind == PlanKind.MEETINGS)
         ).scalar_one()  # type: ignore[call-overload]
-        stored.assignment = REPLANNED
+        stored.assignment = assignment
         session.add(stored)
         session.commit()
     engine.dispose()
@@ -126,6 +127,14 @@ def test_a_replan_updates_the_calendar_for_whom_it_changed(
     rows = [r for r in outbox(seeded) if r.person_id == seeded.ids["paivi"]]
     assert [(r.status, r.sequence) for r in rows] == [("sent", 0), ("sent", 1)]
     assert rows[0].message_id != rows[1].message_id
+    # a second re-plan takes round 2's meeting away: the calendar entry is cancelled, not left
+    replan(seeded, NO_ROUND_2)
+    assert run(seeded, server, tmp_path, "live").sent == 2
+    last = {to_key(seeded, r): calendar(r.message) for r in server.received[6:]}
+    for key in ("paivi", "kalle"):
+        cancelled = last[key][uid(seeded, key, 2)]
+        assert "STATUS:CANCELLED" in cancelled and "SEQUENCE:2" in cancelled
+        assert "STATUS:CONFIRMED" in last[key][uid(seeded, key, 1)]
 
 
 def test_a_message_never_handed_over_is_superseded_by_the_new_plan(

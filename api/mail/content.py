@@ -128,8 +128,10 @@ class Envelope:
     """What a message needs besides its content: sender, identity, date, calendar state.
 
     ``sequence`` is the SEQUENCE of its calendar entries: 0 the first time, one more for
-    each earlier message that carried them, so a calendar updates instead of duplicating.
-    ``updated`` marks a message that replaces one sent earlier.
+    each earlier message, so a calendar updates its entries instead of duplicating them.
+    ``earlier_rounds`` are the rounds earlier messages put in the reader's calendar: those
+    without a meeting now are sent as cancelled. ``updated`` marks a message that replaces
+    one sent earlier.
     """
 
     sender: str
@@ -137,6 +139,7 @@ class Envelope:
     date: dt.datetime
     calendar_host: str
     sequence: int = 0
+    earlier_rounds: tuple[int, ...] = ()
     updated: bool = False
     extra_headers: tuple[tuple[str, str], ...] = field(default=())
 

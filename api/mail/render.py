@@ -106,13 +106,22 @@ def _meeting_rows(content: MailContent) -> list[tuple[Slot, Meeting | None]]:
     return sorted(rows, key=lambda row: row[0].round)
 
 
+def calendar_rounds(content: MailContent) -> tuple[int, ...]:
+    """The rounds whose meetings go into the reader's calendar (those with times)."""
+    if content.kind != "live":
+        return ()
+    return tuple(m.slot.round for m in content.meetings if m.slot.starts is not None)
+
+
 def calendar_entries(content: MailContent, envelope: Envelope, words: Words) -> list[CalendarEntry]:
-    """The reader's 1:1 meetings with times as calendar entries; rounds without a meeting
-    are cancelled entries once an earlier message may have sent one (``sequence > 0``)."""
+    """The reader's 1:1 meetings with times as calendar entries, and a cancelled entry for
+    each round an earlier message put in their calendar that has no meeting now."""
     event = content.event
     entries = []
     for slot, meeting in _meeting_rows(content):
-        if slot.starts is None or slot.ends is None or (meeting is None and envelope.sequence == 0):
+        if slot.starts is None or slot.ends is None:
+            continue
+        if meeting is None and slot.round not in envelope.earlier_rounds:
             continue
         uid = calendar_uid(
             event_id=event.event_id,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session
 
 from api.mail.content import Envelope, Links, content_hash
-from api.mail.render import message_bytes, render_message
+from api.mail.render import calendar_rounds, message_bytes, render_message
 from api.mail.smtp import envelope_sender
 from api.security import LinkSigner
 from api.settings import Settings
@@ -84,15 +84,17 @@ def mail_links(signer: LinkSigner, settings: Settings, event_id: int, person_id:
     return Links(page=found.page, feedback=found.feedback, unsubscribe=found.unsubscribe)
 
 
-def message_id(*, event_id: int, person_id: int, kind: str, digest: str, mail_from: str) -> str:
+def message_id(
+    *, event_id: int, person_id: int, kind: str, digest: str, sequence: int, mail_from: str
+) -> str:
     """The ``Message-ID`` of a message: derived from its outbox key, so a retry reuses it.
 
     Example:
-        >>> message_id(event_id=1, person_id=2, kind="live", digest="ab" * 32, mail_from="K <k@x.fi>")
-        '<kohtaamo.e1.p2.live.abababababababab@x.fi>'
+        >>> message_id(event_id=1, person_id=2, kind="live", digest="ab" * 32, sequence=1, mail_from="k@x.fi")
+        '<kohtaamo.e1.p2.live.abababababababab.1@x.fi>'
     """
     domain = envelope_sender(mail_from).rsplit("@", 1)[1]
-    return f"<kohtaamo.e{event_id}.p{person_id}.{kind}.{digest[:16]}@{domain}>"
+    return f"<kohtaamo.e{event_id}.p{person_id}.{kind}.{digest[:16]}.{sequence}@{domain}>"
 
 
 @dataclass
@@ -109,20 +111,57 @@ def decide(
     rows: list[OutboxMessage], digest: str, retry_interrupted: bool
 ) -> tuple[str, OutboxMessage | None]:
     """What to do about a message whose content hash is ``digest``, given the person's
-    recorded rows: ``("new", None)``, ``("deliver", row)``, ``("revive", row)`` or
-    ``("skip: <reason>", row)``."""
-    same = next((r for r in rows if r.content_hash == digest), None)
+    recorded rows (oldest first): ``("new", None)``, ``("deliver", row)``, ``("revive", row)``
+    or ``("skip: <reason>", row)``.
+
+    Only the newest message handed over counts as what the reader has: content that goes
+    back to an older version (A, then B, then A again) is a new message, not "already sent".
+    """
+    handed = [r for r in rows if r.status in HANDED_OVER]
+    latest = handed[-1] if handed else None
+    if latest is not None and latest.content_hash == digest:
+        if latest.status == OutboxStatus.SENT:
+            return "skip: already sent", latest
+        if not retry_interrupted:
+            return (
+                "skip: interrupted while sending earlier; may have arrived (retry_interrupted resends)",
+                latest,
+            )
+        return "revive", latest
+    same = next((r for r in rows if r.content_hash == digest and r.sequence == len(handed)), None)
     if same is None:
         return "new", None
-    if same.status == OutboxStatus.SENT:
-        return "skip: already sent", same
     if same.status == OutboxStatus.FAILED:
         return f"skip: refused earlier ({same.smtp_code} {same.smtp_reply})".strip(), same
-    if same.status == OutboxStatus.SENDING and not retry_interrupted:
-        return "skip: interrupted while sending earlier; may have arrived (retry_interrupted resends)", same
     if same.status in DELIVERABLE:
         return "deliver", same
     return "revive", same
+
+
+def envelope_for(
+    rows: list[OutboxMessage], digest: str, *, kind: str, settings: Settings, mail_from: str, mail: PersonMail
+) -> Envelope:
+    """The envelope of a message with content hash ``digest``, given the person's recorded
+    rows of its kind: its SEQUENCE counts the earlier messages handed over, whose calendar
+    rounds it cancels where they have no meeting now, and it is an update if there were any."""
+    handed = [r for r in rows if r.status in HANDED_OVER]
+    event_id = mail.content.event.event_id
+    return Envelope(
+        sender=mail_from,
+        message_id=message_id(
+            event_id=event_id,
+            person_id=mail.person_id,
+            kind=kind,
+            digest=digest,
+            sequence=len(handed),
+            mail_from=mail_from,
+        ),
+        date=now(),
+        calendar_host=mail_host(settings),
+        sequence=len(handed),
+        earlier_rounds=tuple(sorted({r for row in handed for r in row.calendar_rounds})),
+        updated=bool(handed),
+    )
 
 
 def plan_run(
@@ -142,10 +181,9 @@ def plan_run(
             continue
         rows = rows_of.get(mail.person_id, [])
         digest = content_hash(mail.content)
-        plan.supersede += [
-            r.id for r in rows if r.id and r.content_hash != digest and r.status in DELIVERABLE
-        ]
         action, row = decide(rows, digest, retry_interrupted)
+        keep = row.id if row is not None else None
+        plan.supersede += [r.id for r in rows if r.id and r.id != keep and r.status in DELIVERABLE]
         if action.startswith("skip: "):
             summary.skip(action.removeprefix("skip: "), mail.person_id)
         elif action == "deliver" and row is not None and row.id is not None:
@@ -154,34 +192,23 @@ def plan_run(
             plan.revive.append(row.id)
             plan.deliver.append(row.id)
         else:
-            handed = [r for r in rows if r.status in HANDED_OVER]
-            envelope = Envelope(
-                sender=mail_from,
-                message_id=message_id(
-                    event_id=summary.event_id,
-                    person_id=mail.person_id,
-                    kind=summary.kind,
-                    digest=digest,
-                    mail_from=mail_from,
-                ),
-                date=now(),
-                calendar_host=mail_host(settings),
-                sequence=len(handed),
-                updated=bool(handed),
+            envelope = envelope_for(
+                rows, digest, kind=summary.kind, settings=settings, mail_from=mail_from, mail=mail
             )
-            message = render_message(
-                mail.content, mail_links(signer, settings, summary.event_id, mail.person_id), envelope
-            )
+            links = mail_links(signer, settings, summary.event_id, mail.person_id)
+            message = render_message(mail.content, links, envelope)
             raw = message_bytes(message).decode("ascii")
+            subject = str(message["Subject"])
             plan.drafts.append(
                 Draft(
                     mail.person_id,
                     mail.content.email,
                     digest,
-                    str(message["Subject"]),
+                    subject,
                     envelope.message_id,
                     envelope.sequence,
                     raw,
+                    calendar_rounds(mail.content),
                 )
             )
     return plan

@@ -30,20 +30,27 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from api.mail.content import Envelope, content_hash
+from api.mail.content import content_hash
 from api.mail.pacing import BACKOFF_SECONDS, Pacing
 from api.mail.render import render_parts
 from api.mail.smtp import DeliveryError, Sender, SmtpConfig, SmtpSender, envelope_sender
 from api.security import LinkSigner
 from api.settings import Settings
-from api.workflows.common import Progress, no_progress, now
+from api.workflows.common import Progress, no_progress
 from api.workflows.errors import ConflictError, FieldError, NotFoundError
 from api.workflows.events import require_event
 from api.workflows.mail_data import gather, material
-from api.workflows.mail_plan import MailingSummary, mail_host, mail_links, message_id, plan_run, write_dry_run
+from api.workflows.mail_plan import (
+    MailingSummary,
+    envelope_for,
+    mail_host,
+    mail_links,
+    plan_run,
+    write_dry_run,
+)
 from api.workflows.outbox import Delivery, history, record, set_status
 from models.crud import page
-from models.outbox import DELIVERABLE, HANDED_OVER, MailKind, OutboxMessage, OutboxStatus
+from models.outbox import DELIVERABLE, MailKind, OutboxMessage, OutboxStatus
 
 Connect = Callable[[], Sender]
 """Makes the sender a run uses (default: :class:`api.mail.smtp.SmtpSender` from the settings)."""
@@ -211,16 +218,8 @@ def preview_message(
     mail_from = sender_address(settings, dry_run=True)
     digest = content_hash(mail.content)
     rows = history(session, event_id, mail_kind).get(person_id, [])
-    handed = [r for r in rows if r.status in HANDED_OVER and r.content_hash != digest]
-    envelope = Envelope(
-        sender=mail_from,
-        message_id=message_id(
-            event_id=event_id, person_id=person_id, kind=kind, digest=digest, mail_from=mail_from
-        ),
-        date=now(),
-        calendar_host=mail_host(settings),
-        sequence=len(handed),
-        updated=bool(handed),
+    envelope = envelope_for(
+        rows, digest, kind=mail_kind.value, settings=settings, mail_from=mail_from, mail=mail
     )
     parts = render_parts(mail.content, mail_links(signer, settings, event_id, person_id), envelope)
     return RenderedMessage(

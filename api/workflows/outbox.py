@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from api.mail.pacing import BACKOFF_SECONDS, Pacing, RateLimiter, backoff
 from api.mail.smtp import DeliveryError, PermanentError, Sender, SetupError, TemporaryError
 from api.workflows.common import Progress, no_progress, now
+from api.workflows.errors import ConflictError
 from models.outbox import DELIVERABLE, MailKind, OutboxMessage, OutboxStatus
 
 
@@ -39,6 +40,7 @@ class Draft:
     message_id: str
     sequence: int
     raw: str
+    calendar_rounds: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,23 +82,25 @@ def history(session: Session, event_id: int, kind: MailKind) -> dict[int, list[O
     return found
 
 
+def _row(event_id: int, kind: MailKind, draft: Draft) -> OutboxMessage:
+    return OutboxMessage(
+        event_id=event_id,
+        kind=kind,
+        person_id=draft.person_id,
+        recipient=draft.recipient,
+        content_hash=draft.content_hash,
+        subject=draft.subject[:998],
+        message_id=draft.message_id,
+        sequence=draft.sequence,
+        calendar_rounds=list(draft.calendar_rounds),
+        raw=draft.raw,
+    )
+
+
 def record(session: Session, event_id: int, kind: MailKind, drafts: Sequence[Draft]) -> list[int]:
     """Insert ``drafts`` as queued rows in one transaction; their ids, in order. A row that
     a concurrent run recorded first (same key) is found instead of inserted twice."""
-    rows = [
-        OutboxMessage(
-            event_id=event_id,
-            kind=kind,
-            person_id=d.person_id,
-            recipient=d.recipient,
-            content_hash=d.content_hash,
-            subject=d.subject[:998],
-            message_id=d.message_id,
-            sequence=d.sequence,
-            raw=d.raw,
-        )
-        for d in drafts
-    ]
+    rows = [_row(event_id, kind, d) for d in drafts]
     try:
         session.add_all(rows)
         session.commit()
@@ -112,11 +116,23 @@ def _record_one(session: Session, event_id: int, kind: MailKind, draft: Draft) -
         OutboxMessage.kind == kind,
         OutboxMessage.person_id == draft.person_id,
         OutboxMessage.content_hash == draft.content_hash,
+        OutboxMessage.sequence == draft.sequence,
     )
     found = session.exec(select(OutboxMessage.id).where(*key)).first()
-    if found is not None:
-        return int(found)
-    return int(record(session, event_id, kind, [draft])[0])
+    if found is None:
+        row = _row(event_id, kind, draft)
+        try:
+            session.add(row)
+            session.commit()
+            return int(row.id or 0)
+        except sa.exc.IntegrityError:
+            session.rollback()
+            found = session.exec(select(OutboxMessage.id).where(*key)).first()
+    if found is None:
+        raise ConflictError(
+            f"outbox: cannot record the message to person {draft.person_id} ({draft.message_id})"
+        )
+    return int(found)
 
 
 def set_status(

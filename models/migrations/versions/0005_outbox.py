@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(998), nullable=False),
         sa.Column("message_id", sa.String(255), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("calendar_rounds", sa.JSON(), nullable=False),
         sa.Column("raw", sa.Text(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -50,7 +51,9 @@ def upgrade() -> None:
             ["person_id"], ["person.id"], ondelete="CASCADE", name="fk_outbox_message_person_id_person"
         ),
         sa.PrimaryKeyConstraint("id", name="pk_outbox_message"),
-        sa.UniqueConstraint("event_id", "person_id", "kind", "content_hash", name="uq_outbox_message_key"),
+        sa.UniqueConstraint(
+            "event_id", "person_id", "kind", "content_hash", "sequence", name="uq_outbox_message_key"
+        ),
         sa.UniqueConstraint("message_id", name="uq_outbox_message_message_id"),
         sa.CheckConstraint(MAIL_KINDS, name=op.f("ck_outbox_message_kind")),
         sa.CheckConstraint(STATUSES, name=op.f("ck_outbox_message_status")),
