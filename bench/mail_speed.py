@@ -333,7 +333,8 @@ def main() -> None:
         "",
         f"{args.people} participants, all consenting, 5 suggestions each; the rate limit off; an aiosmtpd sink on "
         "127.0.0.1 in its own process (plain SMTP, one reused connection). Every message is committed to the "
-        "outbox before it is handed over and its outcome committed after, so each message costs two commits. "
+        "outbox (as queued, then as sending) before it is handed over; its outcome is committed with the next "
+        "message's claim, so delivery costs one commit a message. "
         f"Peak RSS of the benchmark process: {rss:.0f} MiB (includes seeding).",
         "",
     ]

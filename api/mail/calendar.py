@@ -65,6 +65,8 @@ def fold(line: str) -> str:
         >>> [len(part.encode()) <= 75 for part in fold("X:" + "ä" * 80).split("\\r\\n")]
         [True, True, True]
     """
+    if len(line.encode("utf-8")) <= 75:
+        return line
     parts: list[str] = []
     current, size, limit = "", 0, 75
     for char in line:

@@ -145,12 +145,20 @@ class Envelope:
 
 
 def _plain(value: Any) -> Any:
+    """``value`` as JSON-ready data (dataclasses as dicts, times as ISO text), without the
+    deep copies :func:`dataclasses.asdict` makes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     raise TypeError(f"cannot hash {type(value).__name__}")
 
 
 def content_hash(content: MailContent) -> str:
     """SHA-256 (hex) of the content as canonical JSON: equal content, equal hash."""
-    text = json.dumps(dataclasses.asdict(content), sort_keys=True, ensure_ascii=False, default=_plain)
+    text = json.dumps(_plain(content), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
