@@ -114,7 +114,11 @@ def envelope_sender(mail_from: str) -> str:
 
 
 class Sender(Protocol):
-    """What the delivery loop needs of a sender (tests wrap the real one to inject crashes)."""
+    """What a mailing needs of a sender (tests wrap the real one to inject crashes)."""
+
+    def check(self) -> None:
+        """Connect and log in, then hang up: raises :class:`DeliveryError` if that fails."""
+        ...
 
     def send(self, *, sender: str, recipient: str, data: bytes) -> str:
         """Hand one message over; returns the server's reply, raises :class:`DeliveryError`."""

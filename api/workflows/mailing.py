@@ -4,12 +4,14 @@ in for ``kohtaamo send`` and ``POST /events/{id}/mailings``).
 A run reads who gets what (:mod:`api.workflows.mail_data`), renders each message
 (:func:`api.mail.render.render_message`), records every new one in the outbox *before*
 sending, then delivers (:class:`api.workflows.outbox.Delivery`). Messages are keyed by
-(event, person, kind, content hash), so:
+(event, person, kind, content hash, sequence) (see :mod:`models.outbox`), so:
 
 - running the same mailing again sends nothing new ("already sent");
 - after a re-plan or new suggestions, only people whose message changed get a new one,
   marked as an update; its calendar entries keep their UIDs with a higher SEQUENCE, so
-  calendars update instead of duplicating; an older version never handed over is superseded;
+  calendars update instead of duplicating, and a round that lost its meeting is cancelled;
+  an older version never handed over is superseded (content that goes back to what an
+  earlier message said is sent again, since the reader's newest message says otherwise);
 - a message left ``sending`` by a killed run (it may have arrived) is not resent unless
   ``retry_interrupted``; a permanent failure (5xx) is not retried until the content or the
   address changes.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlmodel import Session, col, select
 
@@ -101,13 +104,10 @@ def default_connect(settings: Settings) -> Connect:
 
 
 def check_server(sender: Sender) -> None:
-    """Connect and log in once (when the sender can), so a wrong host, port or login is one
-    clear :class:`ConflictError` before anything is recorded."""
-    check = getattr(sender, "check", None)
-    if check is None:
-        return
+    """Connect and log in once, so a wrong host, port or login is one clear
+    :class:`ConflictError` before anything is recorded."""
     try:
-        check()
+        sender.check()
     except DeliveryError as exc:
         raise ConflictError(f"cannot send: {exc}; nothing was recorded or sent") from None
 
@@ -133,7 +133,7 @@ def send_mailing(
     retry_interrupted: bool = False,
     connect: Connect | None = None,
     pacing: Pacing | None = None,
-    rate_per_minute: int | str | None = "settings",
+    rate_per_minute: int | Literal["settings"] | None = "settings",
     backoff_base: float = BACKOFF_SECONDS,
     progress: Progress = no_progress,
 ) -> MailingSummary:
