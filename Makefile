@@ -6,7 +6,13 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test lint typecheck pytest install install-dev clean
+.PHONY: demo test lint typecheck pytest install install-dev system-packages system-packages-dev clean
+
+# System libraries, as Debian packages: WeasyPrint's (PDF printouts) and a font with ä, ö, å;
+# the tests also turn PDF pages into PNG (poppler-utils). Missing ones are installed (root or
+# sudo), or the set-up stops with one line naming them.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+DEBIAN_PACKAGES_DEV := poppler-utils
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +33,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-demo: $(VENV)/.installed
+system-packages:
+	@.ci/debian-packages $(DEBIAN_PACKAGES)
+
+system-packages-dev:
+	@.ci/debian-packages $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_DEV)
+
+demo: system-packages $(VENV)/.installed
 	$(BIN)/kohtaamo demo
 
 lint: $(VENV)/.installed-dev
@@ -37,7 +49,7 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy matcher models api
 
-pytest: $(VENV)/.installed-dev
+pytest: system-packages-dev $(VENV)/.installed-dev
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
