@@ -311,9 +311,16 @@ def test_a_person_without_a_usable_address_is_skipped(
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE person SET email = '' WHERE id = :i"), {"i": seeded.ids["kalle"]})
         conn.execute(sa.text("UPDATE person SET email = 'asa@' WHERE id = :i"), {"i": seeded.ids["asa"]})
+        conn.execute(
+            sa.text("UPDATE person SET email = 'jöhn@uni.example.fi' WHERE id = :i"),
+            {"i": seeded.ids["john"]},
+        )
     engine.dispose()
     summary = run(seeded, server, tmp_path)
-    assert summary.sent == 2
+    assert summary.sent == 1
+    assert summary.skipped[
+        "the address 'jöhn@uni.example.fi' needs SMTPUTF8, which these messages do not use"
+    ] == [seeded.ids["john"]]
     assert summary.skipped["no e-mail address"] == [seeded.ids["kalle"]]
     assert summary.skipped["no valid e-mail address ('asa@')"] == [seeded.ids["asa"]]
 

@@ -180,6 +180,8 @@ def address_problem(email: str) -> str | None:
         check_email(email)
     except ValueError:
         return f"no valid e-mail address ({email!r})"
+    if not email.rpartition("@")[0].isascii():
+        return f"the address {email!r} needs SMTPUTF8, which these messages do not use"
     return None
 
 
