@@ -9,12 +9,12 @@ export TRANSFORMERS_OFFLINE := 1
 .PHONY: demo test lint typecheck pytest install install-dev system-packages system-packages-dev screenshots clean
 
 # System libraries, as Debian packages: WeasyPrint's (PDF printouts) and a font with ä, ö, å;
-# the tests also turn PDF pages into PNG (poppler-utils) and drive headless Chromium (chromium,
-# for the pages' end-to-end tests: Playwright uses /usr/bin/chromium, never a downloaded
-# browser). Missing ones are installed (root or sudo), or the set-up stops with one line
-# naming them.
+# the tests also turn PDF pages into PNG (poppler-utils), make a TLS certificate for the
+# loopback SMTP server (openssl) and drive headless Chromium (chromium, for the pages'
+# end-to-end tests: Playwright uses /usr/bin/chromium, never a downloaded browser). Missing
+# ones are installed (root or sudo), or the set-up stops with one line naming them.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-DEBIAN_PACKAGES_DEV := poppler-utils chromium
+DEBIAN_PACKAGES_DEV := poppler-utils openssl chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -59,6 +59,7 @@ TAGS = [
     {"name": "suggestions", "description": "Suggested partners with reasons."},
     {"name": "feedback", "description": "Did people meet, was it useful, did they agree on cooperation."},
     {"name": "table plans", "description": "Workshop seating over several rounds."},
+    {"name": "mailings", "description": "E-mails to participants: send (job), preview, outbox, round times."},
     {"name": "printouts", "description": "The table plan on paper (PDF) and as CSV or XLSX."},
     {"name": "jobs", "description": "Background jobs: status and progress."},
     {"name": "participant", "description": "A participant's own view, through their link token."},

@@ -90,6 +90,18 @@ ROUTES: list[Route] = [
     Route("GET", "/events/{event_id}/printouts/{what}.pdf", "organiser", "404"),
     Route("GET", "/events/{event_id}/printouts/{what}.csv", "organiser", "404"),
     Route("GET", "/events/{event_id}/printouts/{what}.xlsx", "organiser", "404"),
+    Route(
+        "PUT",
+        "/events/{event_id}/schedules/{kind}",
+        "organiser",
+        "404",
+        {"starts_at": "2026-12-03T13:00", "round_minutes": 15},
+    ),
+    Route("GET", "/events/{event_id}/schedules/{kind}", "organiser", "404"),
+    Route("DELETE", "/events/{event_id}/schedules/{kind}", "organiser", "404"),
+    Route("POST", "/events/{event_id}/mailings", "organiser", "404", {"kind": "before", "dry_run": True}),
+    Route("GET", "/events/{event_id}/mailings/preview", "organiser", "404"),
+    Route("GET", "/events/{event_id}/mailings/outbox", "organiser", "404"),
     Route("GET", "/jobs/{job_id}", "organiser", "404"),
     Route("GET", "/me/suggestions", "participant", "own"),
     Route("GET", "/me/tables", "participant", "own"),
@@ -174,7 +186,7 @@ def world(world_url: str) -> Iterator[World]:
 
 
 def _call(world: World, route: Route, token: str | None) -> Any:
-    path = route.path.format(**world.ids, what="all")
+    path = route.path.format(**world.ids, what="all", kind="meetings")
     headers = world.api.auth(token) if token else {}
     if route.body == "CSV":
         return world.api.client.request(

@@ -1,7 +1,8 @@
 """``kohtaamo demo``: the main job on the bundled sample event, end to end.
 
 Imports the sample event into the embedded default database, then runs every pipeline
-stage that exists: suggestions with reasons, a 4-round table plan, its printouts (PDF), and
+stage that exists: suggestions with reasons, a 4-round table plan, the participants'
+"before" e-mails written to the outbox folder as a dry run, the plan's printouts (PDF), and
 where the web pages are (the dashboard's address and a log-in token). Re-running is safe:
 the import updates rather than duplicates.
 """
@@ -16,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.rule import Rule
 
-from api.cli import dashboard, plans, printing, suggest
+from api.cli import dashboard, plans, printing, send, suggest
 from api.cli.base import database_url as configured
 from api.workflows.sample import import_sample_event
 
@@ -24,6 +25,7 @@ Stage = Callable[[str, int, Console], None]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("Suggested partners", suggest.demo_stage),
     ("Workshop table plan", plans.demo_stage),
+    ("E-mails to participants (dry run)", send.demo_stage),
     ("Printouts for organisers", printing.demo_stage),
     ("Web pages", dashboard.demo_stage),
 )

@@ -10,6 +10,7 @@ from api.routes import (
     health,
     imports,
     jobs,
+    mailings,
     meetings,
     organisations,
     organisers,
@@ -17,6 +18,7 @@ from api.routes import (
     people,
     printouts,
     registrations,
+    schedules,
     suggestions,
     table_plans,
 )
@@ -34,6 +36,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     table_plans.router,
     meetings.router,
     printouts.router,
+    schedules.router,
+    mailings.router,
     jobs.router,
     participant.router,
 )

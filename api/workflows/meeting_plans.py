@@ -227,6 +227,41 @@ def _partner(stored: StoredTablePlan, people: dict[int, Any], column: int) -> Me
     )
 
 
+def meeting_tables(stored: StoredTablePlan) -> list[dict[int, list[int]]]:
+    """Per round, each meeting table's plan columns (the people who meet there)."""
+    rounds: list[dict[int, list[int]]] = []
+    for row in stored.assignment:
+        tables: dict[int, list[int]] = {}
+        for column, table in enumerate(row):
+            if table >= 0:
+                tables.setdefault(table, []).append(column)
+        rounds.append(tables)
+    return rounds
+
+
+def meetings_in(
+    stored: StoredTablePlan, me: int, tables: Sequence[dict[int, list[int]]], people: dict[int, Any]
+) -> tuple[list[MyMeeting], list[int]]:
+    """The meetings and bye rounds of the person in plan column ``me``, given the plan's
+    :func:`meeting_tables` and the partners' rows (:func:`api.workflows.plans.people_of`)."""
+    meetings = [
+        MyMeeting(
+            round=r + 1,
+            table=row[me] + 1,
+            locked=r < stored.locked_rounds,
+            partners=[
+                p
+                for p in (_partner(stored, people, c) for c in tables[r][row[me]] if c != me)
+                if p is not None
+            ],
+        )
+        for r, row in enumerate(stored.assignment)
+        if row[me] >= 0
+    ]
+    byes = [r + 1 for r, row in enumerate(stored.assignment) if row[me] == BYE]
+    return meetings, byes
+
+
 def my_meetings(*, session: Session, event_id: int, person_id: int) -> MyMeetings:
     """A participant's meetings in the event's newest meeting plan: partners' names and
     organisations; a partner's e-mail and role only where that partner consented."""
@@ -234,20 +269,13 @@ def my_meetings(*, session: Session, event_id: int, person_id: int) -> MyMeeting
     if stored is None or person_id not in stored.person_ids:
         return MyMeetings(event_id=event_id, plan_id=stored.id if stored else None, meetings=[], byes=[])
     me = stored.person_ids.index(person_id)
-    rounds = [(r, row, row[me]) for r, row in enumerate(stored.assignment)]
-    partner_columns = {
-        r: [c for c, t in enumerate(row) if t == table and c != me] for r, row, table in rounds if table >= 0
-    }
-    people = people_of(session, [stored.person_ids[c] for cs in partner_columns.values() for c in cs])
-    meetings = [
-        MyMeeting(
-            round=r + 1,
-            table=row[me] + 1,
-            locked=r < stored.locked_rounds,
-            partners=[p for p in (_partner(stored, people, c) for c in partner_columns[r]) if p is not None],
-        )
-        for r, row, _ in rounds
-        if r in partner_columns
+    tables = meeting_tables(stored)
+    partner_ids = [
+        stored.person_ids[c]
+        for r, row in enumerate(stored.assignment)
+        if row[me] >= 0
+        for c in tables[r][row[me]]
+        if c != me
     ]
-    byes = [r + 1 for r, _, table in rounds if table == BYE]
+    meetings, byes = meetings_in(stored, me, tables, people_of(session, partner_ids))
     return MyMeetings(event_id=event_id, plan_id=stored.id, meetings=meetings, byes=byes)

@@ -209,15 +209,21 @@ def table_plan_view(*, session: Session, stored: StoredTablePlan) -> TablePlanPu
     )
 
 
+def seats_in(stored: StoredTablePlan, column: int | None) -> list[MySeat]:
+    """The seats of the person in plan column ``column`` (``None``: not in the plan, no seats)."""
+    if column is None:
+        return []
+    return [
+        MySeat(round=r + 1, table=row[column] + 1, locked=r < stored.locked_rounds)
+        for r, row in enumerate(stored.assignment)
+        if row[column] >= 0
+    ]
+
+
 def my_tables(*, session: Session, event_id: int, person_id: int) -> MyTables:
     """A participant's seats in the event's newest table plan (no other names)."""
     stored = newest_plan(session=session, event_id=event_id, kind=PlanKind.TABLES)
     if stored is None or person_id not in stored.person_ids:
         return MyTables(event_id=event_id, plan_id=stored.id if stored else None, seats=[])
-    column = stored.person_ids.index(person_id)
-    seats = [
-        MySeat(round=r + 1, table=row[column] + 1, locked=r < stored.locked_rounds)
-        for r, row in enumerate(stored.assignment)
-        if row[column] >= 0
-    ]
+    seats = seats_in(stored, stored.person_ids.index(person_id))
     return MyTables(event_id=event_id, plan_id=stored.id, seats=seats)
