@@ -157,6 +157,8 @@ def test_every_page_passes_the_checks_in_every_language(site: Site) -> None:
         f"/dashboard/events/{e}/tables": 200,
         f"/dashboard/events/{e}/tables/print": 200,
         f"/dashboard/jobs/{job['id']}": 200,
+        f"/dashboard/events/{e}/mail": 200,
+        f"/dashboard/events/{e}/mail?kind=before&person_id={me}": 200,
         f"/p/{link}": 200,
         f"/p/{link}/feedback": 200,
         f"/unsubscribe/{link}": 200,
@@ -166,7 +168,7 @@ def test_every_page_passes_the_checks_in_every_language(site: Site) -> None:
     }
     for language in ("fi", "sv", "en"):
         for path, status in pages.items():
-            response = client.get(f"{path}?lang={language}")
+            response = client.get(f"{path}{'&' if '?' in path else '?'}lang={language}")
             assert response.status_code == status, path
             assert f'<html lang="{language}">' in response.text, path
             assert page_problems(response.text) == [], (language, path)

@@ -19,10 +19,16 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import errors, routes_auth, routes_event, routes_participant, routes_plans
+from api.pages import errors, routes_auth, routes_event, routes_mail, routes_participant, routes_plans
 
 STATIC = Path(__file__).resolve().parent / "static"
-ROUTERS = (routes_auth.router, routes_event.router, routes_plans.router, routes_participant.router)
+ROUTERS = (
+    routes_auth.router,
+    routes_event.router,
+    routes_plans.router,
+    routes_mail.router,
+    routes_participant.router,
+)
 
 
 def mount_pages(app: FastAPI) -> None:

@@ -123,10 +123,14 @@ JOB_PAGES = {
     "import": "registrations",
     "meeting_plan": "",
     "meeting_replan": "",
+    "mailing": "mail",
 }
 """Every kind of background job, and the event page that shows what it made."""
 
-RESULT_KEYS = ("participants", "suggestions", "people", "left", "tables", "rounds")
+RESULT_KEYS = (
+    *("participants", "suggestions", "people", "left", "tables", "rounds"),
+    *("sent", "written", "folder", "skipped", "failed", "deferred", "stopped"),
+)
 """What a job page shows of a finished job's result, in this order (``result.<key>`` labels)."""
 
 
@@ -143,4 +147,13 @@ def job_summary(job: Job) -> list[tuple[str, object]]:
     """``(result.<key>, value)`` of a succeeded job's result, for the job page."""
     if job.status != "succeeded":
         return []
-    return [(f"result.{key}", job.result[key]) for key in RESULT_KEYS if key in job.result]
+    rows: list[tuple[str, object]] = []
+    for key in RESULT_KEYS:
+        value = job.result.get(key)
+        if isinstance(value, dict):  # e.g. skipped: {reason: count}
+            rows += [(f"result.{key}", f"{reason}: {count}") for reason, count in value.items()]
+        elif isinstance(value, list):  # e.g. failed: one entry per message
+            rows += [(f"result.{key}", len(value))] if value else []
+        elif value is not None:
+            rows.append((f"result.{key}", value))
+    return rows
