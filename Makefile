@@ -6,14 +6,15 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test lint typecheck pytest install install-dev system-packages system-packages-dev clean
+.PHONY: demo test lint typecheck pytest install install-dev system-packages system-packages-dev screenshots clean
 
 # System libraries, as Debian packages: WeasyPrint's (PDF printouts) and a font with ä, ö, å;
-# the tests also turn PDF pages into PNG (poppler-utils) and make a TLS certificate for the
-# loopback SMTP server (openssl). Missing ones are installed (root or sudo), or the set-up
-# stops with one line naming them.
+# the tests also turn PDF pages into PNG (poppler-utils), make a TLS certificate for the
+# loopback SMTP server (openssl) and drive headless Chromium (chromium, for the pages'
+# end-to-end tests: Playwright uses /usr/bin/chromium, never a downloaded browser). Missing
+# ones are installed (root or sudo), or the set-up stops with one line naming them.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-DEBIAN_PACKAGES_DEV := poppler-utils openssl
+DEBIAN_PACKAGES_DEV := poppler-utils openssl chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,10 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: system-packages-dev $(VENV)/.installed-dev
 	$(BIN)/pytest -q
+
+# The README's screenshots (docs/images/), made by the end-to-end tests' own screenshot step.
+screenshots: system-packages-dev $(VENV)/.installed-dev
+	KOHTAAMO_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_pages_e2e.py
 
 test: lint typecheck pytest
 

@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.jobs import JobRunner
+from api.pages import mount_pages
 from api.routes import ROUTERS
 from api.security import LinkSigner
 from api.settings import Settings, get_settings
@@ -43,6 +44,9 @@ events they run, and the people registered at them. Admins manage organisers.
 
 Long work (computing suggestions, table plans) runs as a background job: the call answers
 `202` with a job; poll `GET /jobs/{id}` for status and progress.
+
+The same app serves web pages (not listed here): the organisers' dashboard at `/dashboard`
+(log in with the API token) and each participant's page at `/p/{token}`.
 """
 
 TAGS = [
@@ -178,4 +182,5 @@ def create_app(
     app.add_exception_handler(OverflowError, _overflow)
     for router in ROUTERS:
         app.include_router(router)
+    mount_pages(app)
     return app

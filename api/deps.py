@@ -21,7 +21,8 @@ from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBear
 from sqlmodel import Session, col
 
 from api.jobs import JobRunner
-from api.security import InvalidTokenError, LinkClaims, LinkSigner, parse_organiser_token, verify_secret
+from api.security import InvalidTokenError, LinkClaims, LinkSigner
+from api.workflows.organisers import authenticate
 from api.workflows.scope import organises
 from api.workflows.scoring import load_encoder
 from matcher import TextEncoder
@@ -74,12 +75,8 @@ def current_organiser(
     """The organiser behind the bearer token; 401 for a missing, unknown or revoked token."""
     if credentials is None:
         raise unauthorised("an organiser token is required (Authorization: Bearer kht_...)")
-    try:
-        organiser_id, token = parse_organiser_token(credentials.credentials)
-    except InvalidTokenError:
-        raise unauthorised("the organiser token is not valid") from None
-    organiser = session.get(Organiser, organiser_id) if organiser_id <= MAX_ID else None
-    if organiser is None or not organiser.active or not verify_secret(token, organiser.token_hash):
+    organiser = authenticate(session=session, token=credentials.credentials)
+    if organiser is None:
         raise unauthorised("the organiser token is not valid")
     return organiser
 

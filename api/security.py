@@ -43,6 +43,15 @@ class InvalidTokenError(Exception):
     """The presented credential is malformed, unknown, tampered with or expired."""
 
 
+class ExpiredTokenError(InvalidTokenError):
+    """An authentic link token past its age: ``claims`` still says whom it was for (for a
+    page in their language, or an unsubscribe, which stays possible after expiry)."""
+
+    def __init__(self, message: str, claims: LinkClaims | None) -> None:
+        super().__init__(message)
+        self.claims = claims
+
+
 def new_organiser_token(organiser_id: int) -> tuple[str, str]:
     """A fresh organiser token and its argon2 hash (store the hash, show the token once)."""
     token = f"{TOKEN_PREFIX}_{organiser_id}_{secrets.token_urlsafe(32)}"
@@ -103,13 +112,22 @@ class LinkSigner:
         try:
             data = self._serializer.loads(token, max_age=self.max_age_seconds)
         except SignatureExpired as exc:
-            raise InvalidTokenError("link token has expired") from exc
+            raise ExpiredTokenError("link token has expired", self._expired_claims(exc)) from exc
         except (BadSignature, ValueError, TypeError) as exc:
             raise InvalidTokenError("link token is not valid") from exc
-        if (
-            not isinstance(data, dict)
-            or not isinstance(data.get("p"), int)
-            or not isinstance(data.get("e"), int)
-        ):
+        claims = _claims(data)
+        if claims is None:
             raise InvalidTokenError("link token is not valid")
-        return LinkClaims(person_id=data["p"], event_id=data["e"])
+        return claims
+
+    def _expired_claims(self, exc: SignatureExpired) -> LinkClaims | None:
+        try:
+            return _claims(self._serializer.load_payload(exc.payload)) if exc.payload else None
+        except (BadSignature, ValueError, TypeError):
+            return None
+
+
+def _claims(data: object) -> LinkClaims | None:
+    if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("e"), int):
+        return None
+    return LinkClaims(person_id=data["p"], event_id=data["e"])

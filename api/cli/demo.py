@@ -2,8 +2,9 @@
 
 Imports the sample event into the embedded default database, then runs every pipeline
 stage that exists: suggestions with reasons, a 4-round table plan, the participants'
-"before" e-mails written to the outbox folder as a dry run, and the plan's printouts (PDF).
-Re-running is safe: the import updates rather than duplicates.
+"before" e-mails written to the outbox folder as a dry run, the plan's printouts (PDF), and
+where the web pages are (the dashboard's address and a log-in token). Re-running is safe:
+the import updates rather than duplicates.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.rule import Rule
 
-from api.cli import plans, printing, send, suggest
+from api.cli import dashboard, plans, printing, send, suggest
 from api.cli.base import database_url as configured
 from api.workflows.sample import import_sample_event
 
@@ -26,6 +27,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("Workshop table plan", plans.demo_stage),
     ("E-mails to participants (dry run)", send.demo_stage),
     ("Printouts for organisers", printing.demo_stage),
+    ("Web pages", dashboard.demo_stage),
 )
 """(title, stage): each stage is ``stage(database_url, event_id, console)``."""
 

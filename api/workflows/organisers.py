@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from api.security import new_organiser_token
+from api.security import InvalidTokenError, new_organiser_token, parse_organiser_token, verify_secret
 from api.workflows.common import check_no_nulls
 from api.workflows.errors import ConflictError, NotFoundError
 from models.access import Organiser, OrganiserCreate, OrganiserUpdate, OrganiserWithToken
 from models.crud import page, save
+
+MAX_ID = 2**31 - 1
 
 
 def create_organiser(*, session: Session, organiser_in: OrganiserCreate) -> OrganiserWithToken:
@@ -51,3 +53,16 @@ def update_organiser(*, session: Session, organiser: Organiser, organiser_in: Or
 def list_organisers(*, session: Session, offset: int, limit: int) -> tuple[list[Organiser], int]:
     """Every organiser account, by id."""
     return page(session, select(Organiser).order_by(col(Organiser.id)), offset=offset, limit=limit)
+
+
+def authenticate(*, session: Session, token: str) -> Organiser | None:
+    """The active organiser whose API token this is, or ``None`` (malformed, unknown, revoked
+    or wrong): the one check behind the API's bearer tokens and the dashboard's log-in."""
+    try:
+        organiser_id, token = parse_organiser_token(token.strip())
+    except InvalidTokenError:
+        return None
+    organiser = session.get(Organiser, organiser_id) if organiser_id <= MAX_ID else None
+    if organiser is None or not organiser.active or not verify_secret(token, organiser.token_hash):
+        return None
+    return organiser

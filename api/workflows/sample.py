@@ -16,12 +16,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from api.workflows.organisers import create_organiser, rotate_token
+from models.access import EventOrganiser, Organiser, OrganiserCreate
 from models.db import make_engine, upgrade_database
 from models.entities import Event, EventCreate
 from models.imports import Progress, import_file
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "models" / "sample_data"
 SAMPLE_NAME = "soteuttamo_kanta_hame_2026"
+DEMO_ORGANISER = "demo@kohtaamo.example"
 
 
 def sample_paths() -> tuple[Path, Path]:
@@ -63,3 +66,22 @@ def import_sample_event(database_url: str, *, progress: Progress | None = None) 
     finally:
         engine.dispose()
     return event_id
+
+
+def demo_organiser_token(session: Session, event_id: int) -> str:
+    """A fresh API token of the demo organiser, who runs the sample event (created on the first
+    run; each run rotates the token, since a token is shown only once). Not an admin: the
+    demo's log-in sees the sample event only."""
+    organiser = session.exec(select(Organiser).where(Organiser.email == DEMO_ORGANISER)).first()
+    if organiser is None:
+        created = create_organiser(
+            session=session, organiser_in=OrganiserCreate(name="Demo-järjestäjä", email=DEMO_ORGANISER)
+        )
+        token, organiser_id = created.token, created.id
+    else:
+        rotated = rotate_token(session=session, organiser=organiser)
+        token, organiser_id = rotated.token, rotated.id
+    if session.get(EventOrganiser, (event_id, organiser_id)) is None:
+        session.add(EventOrganiser(event_id=event_id, organiser_id=organiser_id))
+        session.commit()
+    return token

@@ -1,0 +1,127 @@
+"""A participant's page from their personal link: whose link it is, and what their page shows.
+
+The link token names one person at one event (:mod:`api.workflows.links`). A link that was
+tampered with is refused (401, in Finnish: it names nobody); an expired one too (401, in the
+person's language); an authentic link for an event where the person has no valid
+registration, e.g. another event's link or a cancelled registration, finds nothing there
+(404, in their language). Each gets a page that says what happened and what to do.
+
+Example:
+    >>> LinkError(401, "link.invalid", None).status
+    401
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from api.pages.catalogue import DEFAULT_LANGUAGE
+from api.schemas import MyMeetings, MyTables, SuggestionList
+from api.security import ExpiredTokenError, InvalidTokenError, LinkClaims, LinkSigner
+from api.workflows import feedback, meeting_plans, suggestions, table_plans
+from api.workflows.errors import NotFoundError
+from api.workflows.registrations import registration_view
+from matcher.taxonomy import LANGUAGES
+from models.entities import Event, Person
+from models.feedback import Feedback
+
+MAX_ID = 2**31 - 1
+
+
+class LinkError(Exception):
+    """Why a link opens no page: the HTTP status, the catalogue key of the explanation, and
+    the language of the person it was for (``None``: unknown, so Finnish)."""
+
+    def __init__(self, status: int, key: str, language: str | None) -> None:
+        super().__init__(key)
+        self.status, self.key, self.language = status, key, language
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """The participant a valid link speaks for."""
+
+    person: Person
+    event: Event
+
+    @property
+    def ids(self) -> tuple[int, int]:
+        assert self.event.id is not None and self.person.id is not None
+        return self.event.id, self.person.id
+
+
+def _language(session: Session, claims: LinkClaims | None) -> str | None:
+    if claims is None or claims.person_id > MAX_ID:
+        return None
+    person = session.get(Person, claims.person_id)
+    return person.language if person is not None and person.language in LANGUAGES else None
+
+
+def authentic_claims(
+    session: Session, signer: LinkSigner, token: str, *, allow_expired: bool = False
+) -> LinkClaims:
+    """The claims of an authentic token; :class:`LinkError` if tampered with (or expired,
+    unless ``allow_expired``: unsubscribing stays possible after a link expires)."""
+    try:
+        claims = signer.load(token)
+    except ExpiredTokenError as exc:
+        if allow_expired and exc.claims is not None:
+            return exc.claims
+        raise LinkError(401, "link.expired", _language(session, exc.claims)) from None
+    except InvalidTokenError:
+        raise LinkError(401, "link.invalid", None) from None
+    if claims.person_id > MAX_ID or claims.event_id > MAX_ID:
+        raise LinkError(401, "link.invalid", None)
+    return claims
+
+
+def visitor(session: Session, signer: LinkSigner, token: str) -> Visitor:
+    """The person and event of a valid link with a live registration; :class:`LinkError`
+    (with the person's language where the token is authentic) otherwise."""
+    claims = authentic_claims(session, signer, token)
+    person, event = session.get(Person, claims.person_id), session.get(Event, claims.event_id)
+    if person is None:
+        raise LinkError(404, "link.gone", None)
+    try:
+        registration = registration_view(
+            session=session, event_id=claims.event_id, person_id=claims.person_id
+        )
+    except NotFoundError:
+        registration = None
+    if event is None or registration is None or registration.cancelled:
+        raise LinkError(404, "link.other_event", _language(session, claims))
+    return Visitor(person=person, event=event)
+
+
+def page_language(person: Person | None) -> str:
+    """A participant page's default language: the person's, else Finnish."""
+    return person.language if person is not None and person.language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class ParticipantPage:
+    """Everything a participant's page shows, all of it their own."""
+
+    suggestions: SuggestionList
+    tables: MyTables
+    meetings: MyMeetings
+    feedback: dict[int, Feedback]
+
+
+def participant_page(session: Session, guest: Visitor, language: str) -> ParticipantPage:
+    """Their suggestions (reasons in ``language``), seats, meetings and feedback so far."""
+    event_id, person_id = guest.ids
+    found = suggestions.participant_suggestions(
+        session=session, event_id=event_id, person_id=person_id, language=language
+    )
+    if found is None:  # registration cancelled between the check and now
+        raise LinkError(404, "link.other_event", guest.person.language)
+    given = feedback.own_feedback(session=session, event_id=event_id, person_id=person_id)
+    return ParticipantPage(
+        suggestions=found,
+        tables=table_plans.my_tables(session=session, event_id=event_id, person_id=person_id),
+        meetings=meeting_plans.my_meetings(session=session, event_id=event_id, person_id=person_id),
+        feedback={row.target_id: row for row in given},
+    )

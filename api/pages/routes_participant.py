@@ -1,0 +1,147 @@
+"""A participant's own pages from their personal link (paths of :mod:`api.workflows.links`):
+their page, the feedback form, and unsubscribe (a confirm page, and RFC 8058 one-click)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from api.deps import SessionDep
+from api.pages import forms
+from api.pages import session as cookies
+from api.pages.participant import (
+    LinkError,
+    Visitor,
+    authentic_claims,
+    page_language,
+    participant_page,
+    visitor,
+)
+from api.pages.templating import choose_language, redirect, render
+from api.security import LinkSigner
+from api.workflows import consent, feedback, suggestions
+from api.workflows.errors import NotFoundError
+from api.workflows.links import FEEDBACK_PATH, PAGE_PATH, UNSUBSCRIBE_PATH
+from models.entities import Person
+
+router = APIRouter(include_in_schema=False)
+
+
+def _signer(request: Request) -> LinkSigner:
+    signer: LinkSigner = request.app.state.link_signer
+    return signer
+
+
+def link_error_page(request: Request, problem: LinkError) -> HTMLResponse:
+    """The page for a link that opens nothing, in the person's language (or Finnish)."""
+    language = choose_language(request, problem.language)
+    return render(request, "link_error.html", language, status=problem.status, key=problem.key)
+
+
+def _page(
+    request: Request,
+    db: Session,
+    token: str,
+    guest: Visitor,
+    template: str,
+    *,
+    status: int = 200,
+    **extra: object,
+) -> HTMLResponse:
+    language = choose_language(request, page_language(guest.person))
+    content = participant_page(db, guest, language)
+    return render(
+        request,
+        template,
+        language,
+        status=status,
+        person=guest.person,
+        event=guest.event,
+        page=content,
+        links={
+            "page": PAGE_PATH.format(token=token),
+            "feedback": FEEDBACK_PATH.format(token=token),
+            "unsubscribe": UNSUBSCRIBE_PATH.format(token=token),
+        },
+        **{"errors": {}, "saved": False, **extra},
+    )
+
+
+@router.get(PAGE_PATH, response_class=HTMLResponse)
+def own_page(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    try:
+        return _page(request, db, token, visitor(db, _signer(request), token), "participant.html")
+    except LinkError as problem:
+        return link_error_page(request, problem)
+
+
+@router.get(FEEDBACK_PATH, response_class=HTMLResponse)
+def feedback_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    try:
+        guest = visitor(db, _signer(request), token)
+        saved = request.query_params.get("saved") == "1"
+        return _page(request, db, token, guest, "feedback.html", saved=saved)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+
+
+@router.post(FEEDBACK_PATH, response_class=HTMLResponse)
+async def send_feedback(request: Request, db: SessionDep, token: str) -> Response:
+    try:
+        guest = visitor(db, _signer(request), token)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    form = await request.form()
+    csrf = form.get(cookies.CSRF_FIELD)
+    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+    event_id, person_id = guest.ids
+    found = suggestions.participant_suggestions(
+        session=db, event_id=event_id, person_id=person_id, language=None
+    )
+    partners = [s.person_id for s in found.suggestions] if found else []
+    answers, errors = forms.feedback_answers(form, partners)
+    if errors:
+        return _page(request, db, token, guest, "feedback.html", status=422, errors=errors)
+    for answer in answers:
+        feedback.save_feedback(session=db, event_id=event_id, person_id=person_id, feedback_in=answer)
+    return redirect(request, FEEDBACK_PATH.format(token=token) + "?saved=1")
+
+
+def _unsubscribe_target(request: Request, db: Session, token: str) -> Person:
+    claims = authentic_claims(db, _signer(request), token, allow_expired=True)
+    person = db.get(Person, claims.person_id)
+    if person is None:
+        raise LinkError(404, "link.gone", None)
+    return person
+
+
+@router.get(UNSUBSCRIBE_PATH, response_class=HTMLResponse)
+def unsubscribe_page(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    try:
+        person = _unsubscribe_target(request, db, token)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    language = choose_language(request, page_language(person))
+    return render(request, "unsubscribe.html", language, person=person, done=False, action=request.url.path)
+
+
+@router.post(UNSUBSCRIBE_PATH, response_class=HTMLResponse)
+async def unsubscribe(request: Request, db: SessionDep, token: str) -> Response:
+    """Unsubscribe: from the confirm page's form (CSRF-checked), or a mail client's RFC 8058
+    one-click POST (``List-Unsubscribe=One-Click``), which the link token alone authorises."""
+    try:
+        person = _unsubscribe_target(request, db, token)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    form = await request.form()
+    if form.get("List-Unsubscribe") != "One-Click":
+        csrf = form.get(cookies.CSRF_FIELD)
+        cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+    assert person.id is not None
+    try:
+        consent.unsubscribe(session=db, person_id=person.id)
+    except NotFoundError:
+        return link_error_page(request, LinkError(404, "link.gone", None))
+    language = choose_language(request, page_language(person))
+    return render(request, "unsubscribe.html", language, person=person, done=True, action=request.url.path)
