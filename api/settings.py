@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     mail_rate_per_minute: int = Field(default=120, ge=1, description="At most this many messages a minute.")
     mail_max_attempts: int = Field(default=5, ge=1, description="Tries per message on temporary failures.")
     outbox_dir: Path = Field(default=Path("outbox"), description="Where dry runs write their .eml files.")
+    followup_months: int = Field(
+        default=4, ge=1, le=24, description="Months after an event that its follow-up is due."
+    )
 
     # The organisers' dashboard (api/pages/).
     session_max_age_hours: int = Field(default=12, ge=1, description="How long a dashboard log-in lasts.")

@@ -108,6 +108,9 @@ ROUTES: list[Route] = [
     Route("GET", "/me/meetings", "participant", "own"),
     Route("GET", "/me/feedback", "participant", "own"),
     Route("POST", "/me/feedback", "participant", "404", {"target_id": 0, "met": True}),
+    Route("POST", "/me/followup", "participant", "404", {"target_id": 1, "realised": True}),
+    Route("GET", "/me/theme-wishes", "participant", "own"),
+    Route("PUT", "/me/theme-wishes", "participant", "own", {"themes": ["home_care"]}),
 ]
 
 

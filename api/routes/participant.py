@@ -14,7 +14,7 @@ from api.routes.common import UNAUTHORISED
 from api.schemas import MyMeetings, MyTables, SuggestionList
 from api.security import LinkSigner
 from api.workflows import feedback, meeting_plans, suggestions, table_plans
-from models.feedback import Feedback, FeedbackCreate, FeedbackPublic
+from models.feedback import Feedback, FeedbackCreate, FeedbackPublic, FollowupCreate, ThemeWishCreate
 
 router = APIRouter(prefix="/me", tags=["participant"], responses=UNAUTHORISED)
 
@@ -78,10 +78,41 @@ def my_feedback(session: SessionDep, participant: ParticipantDep) -> list[Feedba
     "/feedback",
     response_model=FeedbackPublic,
     status_code=status.HTTP_201_CREATED,
-    summary="Tell us about a suggested partner: met, useful 1-4, cooperation agreed",
+    summary="Tell us about a suggested or met partner: met, useful 1-4, cooperation agreed, a comment",
 )
 def give_feedback(session: SessionDep, participant: ParticipantDep, feedback_in: FeedbackCreate) -> Feedback:
     event_id, person_id = _ids(participant)
     return feedback.save_feedback(
         session=session, event_id=event_id, person_id=person_id, feedback_in=feedback_in
     )
+
+
+@router.post(
+    "/followup",
+    response_model=FeedbackPublic,
+    summary="Months later: did the cooperation with a partner you met happen, and what",
+)
+def give_followup(session: SessionDep, participant: ParticipantDep, followup_in: FollowupCreate) -> Feedback:
+    event_id, person_id = _ids(participant)
+    return feedback.save_followup(
+        session=session, event_id=event_id, person_id=person_id, followup_in=followup_in
+    )
+
+
+@router.get("/theme-wishes", response_model=ThemeWishCreate, summary="Themes I want at the next event")
+def my_theme_wishes(session: SessionDep, participant: ParticipantDep) -> ThemeWishCreate:
+    event_id, person_id = _ids(participant)
+    return ThemeWishCreate(
+        themes=feedback.own_theme_wish(session=session, event_id=event_id, person_id=person_id)
+    )
+
+
+@router.put(
+    "/theme-wishes", response_model=ThemeWishCreate, summary="Say which themes I want at the next event"
+)
+def set_theme_wishes(
+    session: SessionDep, participant: ParticipantDep, wish_in: ThemeWishCreate
+) -> ThemeWishCreate:
+    event_id, person_id = _ids(participant)
+    row = feedback.save_theme_wish(session=session, event_id=event_id, person_id=person_id, wish_in=wish_in)
+    return ThemeWishCreate(themes=row.themes)
