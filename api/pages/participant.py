@@ -101,6 +101,15 @@ def page_language(person: Person | None) -> str:
 
 
 @dataclass(frozen=True)
+class Partner:
+    """Someone a participant may give feedback on: suggested to them, or met in a 1:1 round."""
+
+    person_id: int
+    name: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
 class ParticipantPage:
     """Everything a participant's page shows, all of it their own."""
 
@@ -108,6 +117,23 @@ class ParticipantPage:
     tables: MyTables
     meetings: MyMeetings
     feedback: dict[int, Feedback]
+    wishes: tuple[str, ...] = ()
+
+    @property
+    def partners(self) -> list[Partner]:
+        """Suggested partners (best first), then 1:1 partners who were not suggested."""
+        found = {
+            s.person_id: Partner(s.person_id, s.name, s.organisation) for s in self.suggestions.suggestions
+        }
+        for meeting in self.meetings.meetings:
+            for p in meeting.partners:
+                found.setdefault(p.person_id, Partner(p.person_id, p.name, p.organisation))
+        return list(found.values())
+
+    @property
+    def met(self) -> list[Partner]:
+        """Partners they told us they met: the follow-up asks about these."""
+        return [p for p in self.partners if (row := self.feedback.get(p.person_id)) is not None and row.met]
 
 
 def participant_page(session: Session, guest: Visitor, language: str) -> ParticipantPage:
@@ -124,4 +150,5 @@ def participant_page(session: Session, guest: Visitor, language: str) -> Partici
         tables=table_plans.my_tables(session=session, event_id=event_id, person_id=person_id),
         meetings=meeting_plans.my_meetings(session=session, event_id=event_id, person_id=person_id),
         feedback={row.target_id: row for row in given},
+        wishes=tuple(feedback.own_theme_wish(session=session, event_id=event_id, person_id=person_id)),
     )

@@ -20,9 +20,10 @@ from api.pages.participant import (
 )
 from api.pages.templating import choose_language, redirect, render
 from api.security import LinkSigner
-from api.workflows import consent, feedback, suggestions
+from api.workflows import consent, feedback
 from api.workflows.errors import NotFoundError
-from api.workflows.links import FEEDBACK_PATH, PAGE_PATH, UNSUBSCRIBE_PATH
+from api.workflows.links import FEEDBACK_PATH, FOLLOWUP_PATH, PAGE_PATH, UNSUBSCRIBE_PATH
+from matcher.taxonomy import THEMES
 from models.entities import Person
 
 router = APIRouter(include_in_schema=False)
@@ -62,8 +63,10 @@ def _page(
         links={
             "page": PAGE_PATH.format(token=token),
             "feedback": FEEDBACK_PATH.format(token=token),
+            "followup": FOLLOWUP_PATH.format(token=token),
             "unsubscribe": UNSUBSCRIBE_PATH.format(token=token),
         },
+        themes={code: label.label(language) for code, label in THEMES.items()},
         **{"errors": {}, "saved": False, **extra},
     )
 
@@ -96,16 +99,45 @@ async def send_feedback(request: Request, db: SessionDep, token: str) -> Respons
     csrf = form.get(cookies.CSRF_FIELD)
     cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
     event_id, person_id = guest.ids
-    found = suggestions.participant_suggestions(
-        session=db, event_id=event_id, person_id=person_id, language=None
-    )
-    partners = [s.person_id for s in found.suggestions] if found else []
+    partners = feedback.feedback_partners(session=db, event_id=event_id, person_id=person_id)
     answers, errors = forms.feedback_answers(form, partners)
     if errors:
         return _page(request, db, token, guest, "feedback.html", status=422, errors=errors)
     for answer in answers:
         feedback.save_feedback(session=db, event_id=event_id, person_id=person_id, feedback_in=answer)
+    wish = forms.theme_wish(form)
+    if wish is not None:
+        feedback.save_theme_wish(session=db, event_id=event_id, person_id=person_id, wish_in=wish)
     return redirect(request, FEEDBACK_PATH.format(token=token) + "?saved=1")
+
+
+@router.get(FOLLOWUP_PATH, response_class=HTMLResponse)
+def followup_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    try:
+        guest = visitor(db, _signer(request), token)
+        saved = request.query_params.get("saved") == "1"
+        return _page(request, db, token, guest, "followup.html", saved=saved)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+
+
+@router.post(FOLLOWUP_PATH, response_class=HTMLResponse)
+async def send_followup(request: Request, db: SessionDep, token: str) -> Response:
+    try:
+        guest = visitor(db, _signer(request), token)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    form = await request.form()
+    csrf = form.get(cookies.CSRF_FIELD)
+    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+    event_id, person_id = guest.ids
+    rows = feedback.own_feedback(session=db, event_id=event_id, person_id=person_id)
+    answers, errors = forms.followup_answers(form, [row.target_id for row in rows if row.met])
+    if errors:
+        return _page(request, db, token, guest, "followup.html", status=422, errors=errors)
+    for answer in answers:
+        feedback.save_followup(session=db, event_id=event_id, person_id=person_id, followup_in=answer)
+    return redirect(request, FOLLOWUP_PATH.format(token=token) + "?saved=1")
 
 
 def _unsubscribe_target(request: Request, db: Session, token: str) -> Person:

@@ -23,6 +23,7 @@ from api.workflows.registrations import registration_view
 
 PAGE_PATH = "/p/{token}"
 FEEDBACK_PATH = "/p/{token}/feedback"
+FOLLOWUP_PATH = "/p/{token}/followup"
 UNSUBSCRIBE_PATH = "/unsubscribe/{token}"
 
 
