@@ -103,6 +103,11 @@ ROUTES: list[Route] = [
     Route("GET", "/events/{event_id}/mailings/preview", "organiser", "404"),
     Route("GET", "/events/{event_id}/mailings/outbox", "organiser", "404"),
     Route("GET", "/jobs/{job_id}", "organiser", "404"),
+    Route("GET", "/tours", "organiser", "list"),
+    Route("POST", "/tours", "organiser", "own", {"name": "Oma kiertue"}),
+    Route("GET", "/tours/{tour_id}", "organiser", "404"),
+    Route("PUT", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
+    Route("DELETE", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
     Route("GET", "/me/suggestions", "participant", "own"),
     Route("GET", "/me/tables", "participant", "own"),
     Route("GET", "/me/meetings", "participant", "own"),
@@ -174,7 +179,11 @@ def world(world_url: str) -> Iterator[World]:
         assert meetings_done["status"] == "succeeded", meetings_done["message"]
         me_a = api.client.get("/organisers/me", headers=api.auth(a)).json()["id"]
         org = api.client.get(f"/people/{p1}", headers=api.auth(a)).json()["organisation_id"]
+        tour = api.client.post("/tours", headers=api.auth(a), json={"name": "A:n kiertue"}).json()["id"]
+        assert api.client.put(f"/tours/{tour}/events/{event}", headers=api.auth(a)).status_code == 200
+        api.client.post("/tours", headers=api.auth(b), json={"name": "B:n kiertue"})
         ids = {
+            "tour_id": tour,
             "event_id": event,
             "person_id": p1,
             "organisation_id": org,
@@ -254,6 +263,7 @@ def test_another_organiser_is_refused_or_sees_only_their_own(world: World, route
             "/events": {world.ids["event_id"]},
             "/people": {world.ids["person_id"], world.ids["target"], world.ids["p3"]},
             "/organisations": {world.ids["organisation_id"]},
+            "/tours": {world.ids["tour_id"]},
         }[route.path]
         assert seen and not seen & foreign  # B sees their own things, none of A's
     else:  # own

@@ -21,6 +21,7 @@ from api.routes import (
     schedules,
     suggestions,
     table_plans,
+    tours,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -40,4 +41,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     mailings.router,
     jobs.router,
     participant.router,
+    tours.router,
 )
