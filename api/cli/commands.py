@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from api.cli import data, demo, plans, printing, send, serve, suggest, tours
+from api.cli import data, demo, plans, printing, report, send, serve, suggest, tours
 from api.cli.base import err_console
 
-AREAS = (data, suggest, plans, printing, send, serve, demo, tours)
+AREAS = (data, suggest, plans, printing, send, serve, demo, tours, report)
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
 
