@@ -108,6 +108,8 @@ ROUTES: list[Route] = [
     Route("GET", "/tours/{tour_id}", "organiser", "404"),
     Route("PUT", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
     Route("DELETE", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
+    Route("GET", "/events/{event_id}/report", "organiser", "404"),
+    Route("GET", "/tours/{tour_id}/report", "organiser", "404"),
     Route("GET", "/me/suggestions", "participant", "own"),
     Route("GET", "/me/tables", "participant", "own"),
     Route("GET", "/me/meetings", "participant", "own"),

@@ -159,6 +159,7 @@ def test_every_page_passes_the_checks_in_every_language(site: Site) -> None:
         f"/dashboard/jobs/{job['id']}": 200,
         f"/dashboard/events/{e}/mail": 200,
         f"/dashboard/events/{e}/mail?kind=before&person_id={me}": 200,
+        f"/dashboard/events/{e}/report": 200,
         f"/p/{link}": 200,
         f"/p/{link}/feedback": 200,
         f"/p/{link}/followup": 200,

@@ -18,6 +18,7 @@ from api.routes import (
     people,
     printouts,
     registrations,
+    reports,
     schedules,
     suggestions,
     table_plans,
@@ -42,4 +43,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     participant.router,
     tours.router,
+    reports.router,
 )

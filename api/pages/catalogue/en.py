@@ -259,6 +259,11 @@ STRINGS: dict[str, str] = {
     "followup.none": "You have not told us yet whom you met. Please give feedback first.",
     "followup.error_done_first": "First say whether the cooperation happened.",
     "followup.error_types_not_done": "Choose a type of cooperation only if it happened.",
+    "dashboard.tab_report": "Impact",
+    "report.title": "Impact report",
+    "report.pdf": "Download PDF",
+    "report.csv": "Download CSV",
+    "report.tour": "The whole tour's report",
     # unsubscribe
     "unsubscribe.title": "Stop e-mails",
     "unsubscribe.confirm": "Do you want us to stop sending event e-mails to {email}?",

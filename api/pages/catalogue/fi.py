@@ -261,6 +261,11 @@ STRINGS: dict[str, str] = {
     "followup.none": "Et ole vielä kertonut palautteessa, keitä tapasit. Anna ensin palaute.",
     "followup.error_done_first": "Kerro ensin, toteutuiko yhteistyö.",
     "followup.error_types_not_done": "Valitse yhteistyön laji vain, jos yhteistyö toteutui.",
+    "dashboard.tab_report": "Vaikuttavuus",
+    "report.title": "Vaikuttavuusraportti",
+    "report.pdf": "Lataa PDF",
+    "report.csv": "Lataa CSV",
+    "report.tour": "Koko kiertueen raportti",
     # unsubscribe
     "unsubscribe.title": "Sähköpostien peruminen",
     "unsubscribe.confirm": "Haluatko, ettei osoitteeseen {email} lähetetä enää sähköpostia tapahtumista?",

@@ -259,6 +259,11 @@ STRINGS: dict[str, str] = {
     "followup.none": "Du har ännu inte berättat vem du träffade. Ge respons först.",
     "followup.error_done_first": "Berätta först om samarbetet blev av.",
     "followup.error_types_not_done": "Välj typ av samarbete bara om det blev av.",
+    "dashboard.tab_report": "Effekt",
+    "report.title": "Effektrapport",
+    "report.pdf": "Ladda ner PDF",
+    "report.csv": "Ladda ner CSV",
+    "report.tour": "Hela turnéns rapport",
     # unsubscribe
     "unsubscribe.title": "Avsluta e-post",
     "unsubscribe.confirm": "Vill du att vi slutar skicka e-post om evenemang till {email}?",
