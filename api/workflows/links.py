@@ -36,6 +36,7 @@ class ParticipantLinks:
     feedback: str
     unsubscribe: str
     api: str
+    followup: str = ""
 
 
 def participant_links(
@@ -50,6 +51,7 @@ def participant_links(
         feedback=base + FEEDBACK_PATH.format(token=token),
         unsubscribe=base + UNSUBSCRIBE_PATH.format(token=token),
         api=f"{base}/me/suggestions?token={token}",
+        followup=base + FOLLOWUP_PATH.format(token=token),
     )
 
 

@@ -81,7 +81,9 @@ def mail_host(settings: Settings) -> str:
 
 def mail_links(signer: LinkSigner, settings: Settings, event_id: int, person_id: int) -> Links:
     found = participant_links(signer, settings.public_base_url, event_id=event_id, person_id=person_id)
-    return Links(page=found.page, feedback=found.feedback, unsubscribe=found.unsubscribe)
+    return Links(
+        page=found.page, feedback=found.feedback, unsubscribe=found.unsubscribe, followup=found.followup
+    )
 
 
 def message_id(

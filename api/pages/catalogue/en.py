@@ -186,6 +186,7 @@ STRINGS: dict[str, str] = {
     "mail.kind_before": "before the event: people to meet",
     "mail.kind_live": "at the event: tables and meetings",
     "mail.kind_feedback": "after the event: feedback request",
+    "mail.kind_followup": "months later: follow-up",
     "mail.person": "Recipient",
     "mail.language": "Language of the message",
     "mail.language_own": "the recipient's own",

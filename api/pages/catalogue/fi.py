@@ -187,6 +187,7 @@ STRINGS: dict[str, str] = {
     "mail.kind_before": "ennen tapahtumaa: kenet kannattaa tavata",
     "mail.kind_live": "tapahtumassa: pöydät ja tapaamiset",
     "mail.kind_feedback": "tapahtuman jälkeen: palautepyyntö",
+    "mail.kind_followup": "kuukausia myöhemmin: seurantakysely",
     "mail.person": "Vastaanottaja",
     "mail.language": "Viestin kieli",
     "mail.language_own": "vastaanottajan oma",

@@ -186,6 +186,7 @@ STRINGS: dict[str, str] = {
     "mail.kind_before": "före evenemanget: vem du borde träffa",
     "mail.kind_live": "under evenemanget: bord och möten",
     "mail.kind_feedback": "efter evenemanget: begäran om respons",
+    "mail.kind_followup": "månader senare: uppföljning",
     "mail.person": "Mottagare",
     "mail.language": "Meddelandets språk",
     "mail.language_own": "mottagarens eget",
