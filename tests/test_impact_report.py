@@ -149,3 +149,50 @@ def test_the_report_command(
     assert code == 1 and err.strip() == "error: give either --event or --tour"
     code, _, err = run(["report", "--tour", "Ei ole", *db], monkeypatch, capsys)
     assert code == 1 and "--tour: no tour with id or name 'Ei ole'" in err
+
+
+def test_the_demo_stage_prints_the_same_summary_each_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from api.cli import demo
+    from api.cli import report as cli_report
+
+    assert ("Impact report (simulated feedback)", cli_report.demo_stage) in demo.STAGES
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    seeded = seed_sample_event(url, absent=4, rounds=2)
+    texts = []
+    for _ in range(2):
+        console = Console(record=True, width=200)
+        cli_report.demo_stage(url, seeded.event_id, console)
+        texts.append(console.export_text())
+    assert texts[0] == texts[1]  # seeded: a re-run stores and prints the same
+    assert "simulated" in texts[0].lower() and "Of those who answered, met a new actor:" in texts[0]
+    assert "Cooperation agreed, by type:" in texts[0]
+    assert (tmp_path / cli_report.DEMO_OUT).read_bytes().startswith(b"%PDF")
+
+
+def test_profiles_carry_over_to_the_next_event_of_a_tour(tmp_path: Path) -> None:
+    from models.entities import Organisation, Person
+    from models.imports import import_file
+    from tests.import_helpers import ERIK, MAIJA, with_value, write_csv
+
+    url = f"sqlite:///{tmp_path / 'carry.db'}"
+    seeded = seed_sample_event(url, absent=0, rounds=2)
+    engine = make_engine(url)
+    path = write_csv(tmp_path / "a.csv", [MAIJA, ERIK])
+    first = import_file(engine, path, event_id=seeded.event_id)
+    changed = write_csv(tmp_path / "b.csv", [with_value(MAIJA, "Tarjoamme", "uusi palvelu"), ERIK])
+    second = import_file(engine, changed, event_id=seeded.other_event_id)
+    with Session(engine) as session:
+        people = session.exec(select(Person)).all()
+        registered = session.exec(
+            select(Registration).where(Registration.event_id == seeded.other_event_id)
+        ).all()
+        offers = [o.offers for o in session.exec(select(Organisation)).all() if "uusi palvelu" in o.offers]
+    engine.dispose()
+    assert len(offers) == 1  # the profile was updated in place, not copied
+    assert second.people_created == 0 and second.organisations_updated == 1 and len(registered) == 2
+    assert len(people) == 80 + first.people_created  # the same people, registered again
