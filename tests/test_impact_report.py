@@ -117,6 +117,9 @@ def test_a_tour_remembers_who_met_at_its_earlier_event(database_url: str) -> Non
     assert whole.impact.meetings == sum(e.meetings for e in whole.figures.events)
     assert whole.impact.met_new_actor == whole.figures.events[0].met_new_actor
     assert "Koko kiertue" in impact_html(whole, "fi")
+    assert whole.learning is not None and not whole.learning.use_learned  # one rated pair to test on
+    assert whole.learning.train_pairs > 0 and whole.learning.reason in impact_html(whole, "en")
+    assert f"learning;total;reason;{whole.learning.reason}" in impact_csv(whole)
 
 
 def test_the_report_command(

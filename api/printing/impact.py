@@ -136,6 +136,9 @@ def _csv_rows(report: ImpactReport) -> list[tuple[str, str, str, str]]:
         rows += [(section, total.label, code, str(n)) for code, n in pairs]
     for section, links in (("sectors", total.sector_links), ("regions", total.region_links)):
         rows += [(section, total.label, f"{a}|{b}", str(n)) for a, b, n in links]
+    if report.learning is not None:
+        rows.append(("learning", total.label, "use_learned", str(report.learning.use_learned).lower()))
+        rows.append(("learning", total.label, "reason", report.learning.reason))
     return rows
 
 

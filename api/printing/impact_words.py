@@ -37,6 +37,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "per_event": "Tapahtumittain",
         "total": "Koko kiertue",
         "none": "Ei vielä vastauksia.",
+        "learning": "Oppiminen palautteesta",
+        "learning_used": "Palautteesta opittu pisteytys järjestäisi parit paremmin kuin "
+        "käsin asetetut painot",
+        "learning_kept": "Käsin asetetut painot pysyvät",
         "definitions": "Määritelmät",
         "definitions_text": "Toimija on organisaatio. Tapaaminen on pari, josta ainakin toinen kertoi "
         "tavanneensa. Uusi toimija: toisen organisaation edustaja, jota henkilö ei ollut "
@@ -71,6 +75,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "per_event": "Per evenemang",
         "total": "Hela turnén",
         "none": "Inga svar ännu.",
+        "learning": "Lärande av responsen",
+        "learning_used": "En poängsättning lärd av responsen skulle ordna paren bättre än "
+        "de handsatta vikterna",
+        "learning_kept": "De handsatta vikterna står kvar",
         "definitions": "Definitioner",
         "definitions_text": "En aktör är en organisation. Ett möte är ett par där minst den ena sade att de "
         "träffades. Ny aktör: en representant för en annan organisation som personen inte hade träffat "
@@ -104,6 +112,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "per_event": "By event",
         "total": "Whole tour",
         "none": "No answers yet.",
+        "learning": "Learning from feedback",
+        "learning_used": "Scores learnt from the feedback would rank pairs better than the hand-set weights",
+        "learning_kept": "The hand-set weights stay",
         "definitions": "Definitions",
         "definitions_text": "An actor is an organisation. A meeting is a pair of whom at least one said they "
         "met. New actor: someone from another organisation whom the person had not met at the tour's "

@@ -9,8 +9,9 @@ Example: ``report = event_report(session=s, event_id=1)``; ``report.impact.new_a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 from sqlmodel import Session, col, select
 
 from api.workflows.errors import NotFoundError
@@ -18,6 +19,7 @@ from api.workflows.events import require_event
 from api.workflows.impact import Actor, Answer, EventData, Impact, TourImpact, tour_impact
 from api.workflows.plans import people_of
 from api.workflows.tours import tour_event_ids, tour_of_event
+from matcher.learning import Verdict, time_split_verdict
 from models.entities import Event, Registration
 from models.feedback import Feedback, ThemeWish
 from models.suggestions import StoredSuggestion
@@ -81,11 +83,54 @@ class ImpactReport:
     scope_id: int
     events: tuple[EventData, ...]
     figures: TourImpact
+    learning: Verdict | None = field(default=None)
 
     @property
     def impact(self) -> Impact:
         """The figures of the whole report (one event's, or the tour's pooled)."""
         return self.figures.total if self.scope == "tour" else self.figures.events[-1]
+
+
+def _rated_pairs(session: Session, event_ids: list[int]) -> tuple[list[list[float]], list[bool], list[int]]:
+    """Features of suggested pairs that were met and rated (the stored score, rank, whether the
+    sectors differ, the same region, shared themes), "useful" (3-4), and the event's order."""
+    features: list[list[float]] = []
+    useful: list[bool] = []
+    order: list[int] = []
+    for position, event_id in enumerate(event_ids):
+        rows = session.exec(
+            select(Feedback, StoredSuggestion)
+            .join(
+                StoredSuggestion,
+                (col(StoredSuggestion.event_id) == col(Feedback.event_id))
+                & (col(StoredSuggestion.person_id) == col(Feedback.person_id))
+                & (col(StoredSuggestion.target_id) == col(Feedback.target_id)),
+            )
+            .where(Feedback.event_id == event_id, col(Feedback.usefulness).is_not(None))
+        ).all()
+        people = people_of(session, sorted({r.person_id for r, _ in rows} | {r.target_id for r, _ in rows}))
+        for answer, suggested in rows:
+            mine, theirs = (
+                people.get(answer.person_id, (None, None))[1],
+                people.get(answer.target_id, (None, None))[1],
+            )
+            shared = len(set(mine.themes) & set(theirs.themes)) if mine and theirs else 0
+            cross = float(bool(mine and theirs and mine.sector != theirs.sector))
+            region = float(bool(mine and theirs and mine.region and mine.region == theirs.region))
+            features.append([suggested.score, float(suggested.rank), cross, region, float(shared)])
+            useful.append((answer.usefulness or 0) >= 3)
+            order.append(position)
+    return features, useful, order
+
+
+def learning_verdict(session: Session, event_ids: list[int]) -> Verdict:
+    """Whether a re-scorer fitted on the earlier events' feedback ranks the latest event's rated
+    pairs better than the stored (hand-set) scores (:func:`matcher.learning.time_split_verdict`)."""
+    features, useful, order = _rated_pairs(session, event_ids)
+    if not features:
+        return Verdict(False, "no rated meetings among the suggestions yet", 0, 0, None, None)
+    x = np.array(features)
+    return time_split_verdict(x, np.array(useful), x[:, 0], np.array(order))
 
 
 def event_report(*, session: Session, event_id: int) -> ImpactReport:
@@ -113,5 +158,10 @@ def tour_report(*, session: Session, tour_id: int) -> ImpactReport:
         for eid in tour_event_ids(session=session, tour_id=tour_id)
     )
     return ImpactReport(
-        title=tour.name, scope="tour", scope_id=tour_id, events=events, figures=tour_impact(events)
+        title=tour.name,
+        scope="tour",
+        scope_id=tour_id,
+        events=events,
+        figures=tour_impact(events),
+        learning=learning_verdict(session, [e.event_id for e in events]),
     )
