@@ -9,6 +9,8 @@ its ranking of a later event's pairs with the hand-set score's (ROC AUC over the
 were rated). The learned scores are used only when there is enough feedback and they rank
 better by a margin; otherwise the verdict says why the hand-set weights stay.
 
+scikit-learn is imported on first use: it is heavy, and the server imports this module.
+
 Example:
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -26,9 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.preprocessing import StandardScaler
 
 F64 = NDArray[np.float64]
 
@@ -52,6 +51,9 @@ class FeedbackRescorer:
             )
         if y.all() or not y.any():
             raise ValueError("y: the feedback holds only one kind of answer; nothing to learn from")
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
         self.scaler_ = StandardScaler().fit(X)
         self.model_ = LogisticRegression(C=self.C, random_state=self.random_state, max_iter=1000)
         self.model_.fit(self.scaler_.transform(X), y)
@@ -78,6 +80,8 @@ class Verdict:
 
 
 def _auc(y: NDArray[np.bool_], scores: F64) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
     return float(roc_auc_score(y, scores)) if 0 < y.sum() < len(y) else None
 
 
