@@ -24,6 +24,9 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ZIP_MAGIC = b"PK\x03\x04"
 _SEPARATORS = (";", ",", "\t")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""First characters that make Excel, LibreOffice or Google Sheets run a cell as a formula
+(a line break too: XLSX turns a carriage return into one)."""
 
 
 class SpreadsheetError(ValueError):
@@ -104,6 +107,35 @@ def sniff_separator(text: str) -> str:
     return best if counts[best] > 0 else ";"
 
 
+def escape_formula(value: Any) -> Any:
+    """``value`` as an export cell that no spreadsheet runs as a formula (CSV injection).
+
+    Text whose first character (after any apostrophes) is one of :data:`FORMULA_STARTS` gets
+    one more apostrophe in front, the convention Excel itself uses for "this is text";
+    :func:`unescape_formula` undoes it exactly, so our exports import back unchanged.
+    Anything that is not text is returned as is.
+
+    Example:
+        >>> escape_formula("=1+1"), escape_formula("Maija"), escape_formula(-3)
+        ("'=1+1", 'Maija', -3)
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unescape_formula(text: str) -> str:
+    """Undo :func:`escape_formula`: one apostrophe off text that is apostrophes then a formula start.
+
+    Example:
+        >>> unescape_formula("'+358 40 123"), unescape_formula("'Maija"), unescape_formula("''=1")
+        ('+358 40 123', "'Maija", "'=1")
+    """
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def _is_blank(values: Sequence[str]) -> bool:
     return all(not v.strip() for v in values)
 
@@ -115,12 +147,12 @@ def _sheet_from_records(records: Iterable[tuple[int, list[str]]], name: str) -> 
         if header is None:
             if _is_blank(values):
                 continue
-            header = [v.strip().lstrip("\ufeff") for v in values]
+            header = [unescape_formula(v.strip().lstrip("\ufeff")) for v in values]
             while header and not header[-1]:
                 header.pop()
             continue
         if not _is_blank(values):
-            rows.append(SheetRow(number, values))
+            rows.append(SheetRow(number, [unescape_formula(v) for v in values]))
     if header is None:
         raise SpreadsheetError(f"{name}: the file is empty (no header row)")
     return Sheet(headers=header, rows=rows)
@@ -197,6 +229,9 @@ def write_sheet(path: str | Path, headers: Sequence[str], rows: Iterable[Sequenc
     """Write a table as XLSX (``.xlsx`` path) or as CSV that Finnish Excel opens directly
     (UTF-8 with BOM, ``;`` separator, CRLF). Returns the path.
 
+    Text that a spreadsheet would run as a formula is escaped (:func:`escape_formula`), and
+    XLSX cells holding text are written as text, never as formulas.
+
     Example:
         >>> import tempfile, os
         >>> p = write_sheet(os.path.join(tempfile.mkdtemp(), "x.csv"), ["a"], [["ä"]])
@@ -210,20 +245,22 @@ def write_sheet(path: str | Path, headers: Sequence[str], rows: Iterable[Sequenc
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(list(headers))
+        sheet.append([_xlsx_value(v) for v in headers])
         for row in rows:
             sheet.append([_xlsx_value(v) for v in row])
         workbook.save(path)
         return path
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(headers)
+        writer.writerow([escape_formula(v) for v in headers])
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else escape_formula(v) for v in row])
     return path
 
 
 def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape_formula(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)  # XLSX has no time zones; UTC by convention
     return value
