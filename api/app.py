@@ -23,6 +23,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.body_limit import BodyLimit
 from api.jobs import JobRunner
 from api.pages import mount_pages
 from api.routes import ROUTERS
@@ -183,4 +184,5 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     mount_pages(app)
+    app.add_middleware(BodyLimit, max_bytes=config.body_max_bytes())
     return app
