@@ -71,6 +71,8 @@ ROUTES: list[Route] = [
     Route("POST", "/events/{event_id}/registrations/{person_id}/check-out", "organiser", "404"),
     Route("POST", "/events/{event_id}/registrations/{person_id}/no-show", "organiser", "404"),
     Route("POST", "/events/{event_id}/registrations/{person_id}/link", "organiser", "404"),
+    Route("POST", "/events/{event_id}/registrations/{person_id}/link/revoke", "organiser", "404"),
+    Route("POST", "/events/{event_id}/registrations/{person_id}/link/reissue", "organiser", "404"),
     Route("POST", "/events/{event_id}/import", "organiser", "404", "CSV"),
     Route("POST", "/events/{event_id}/suggestions", "organiser", "404", {"k": 2}),
     Route("GET", "/events/{event_id}/suggestions/{person_id}", "organiser", "404"),

@@ -9,7 +9,15 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import ParticipantDep, SessionDep, participant_token, token_claims, unauthorised
+from api.deps import (
+    FeedbackGiverDep,
+    Participant,
+    ParticipantDep,
+    SessionDep,
+    participant_token,
+    token_claims,
+    unauthorised,
+)
 from api.routes.common import UNAUTHORISED
 from api.schemas import MyMeetings, MyTables, SuggestionList
 from api.security import LinkSigner
@@ -19,12 +27,12 @@ from models.feedback import Feedback, FeedbackCreate, FeedbackPublic
 router = APIRouter(prefix="/me", tags=["participant"], responses=UNAUTHORISED)
 
 
-def _ids(participant: ParticipantDep) -> tuple[int, int]:
+def _ids(participant: Participant) -> tuple[int, int]:
     return participant.event_id, participant.person_id
 
 
 def _suggestions_json(engine: sa.Engine, signer: LinkSigner, token: str, language: str | None) -> bytes:
-    claims = token_claims(signer, token)
+    claims = token_claims(signer, token)  # a page link: feedback and unsubscribe links read nothing
     # One autocommit read: no BEGIN/ROLLBACK round trips around the single query.
     with engine.connect() as connection:
         found = suggestions.participant_suggestions(
@@ -32,6 +40,7 @@ def _suggestions_json(engine: sa.Engine, signer: LinkSigner, token: str, languag
             event_id=claims.event_id,
             person_id=claims.person_id,
             language=language,
+            link_nonce=claims.nonce,
         )
     if found is None:
         raise unauthorised("this link is no longer valid")
@@ -69,7 +78,7 @@ def my_meetings(session: SessionDep, participant: ParticipantDep) -> MyMeetings:
 
 
 @router.get("/feedback", response_model=list[FeedbackPublic], summary="My feedback so far")
-def my_feedback(session: SessionDep, participant: ParticipantDep) -> list[Feedback]:
+def my_feedback(session: SessionDep, participant: FeedbackGiverDep) -> list[Feedback]:
     event_id, person_id = _ids(participant)
     return feedback.own_feedback(session=session, event_id=event_id, person_id=person_id)
 
@@ -80,7 +89,9 @@ def my_feedback(session: SessionDep, participant: ParticipantDep) -> list[Feedba
     status_code=status.HTTP_201_CREATED,
     summary="Tell us about a suggested partner: met, useful 1-4, cooperation agreed",
 )
-def give_feedback(session: SessionDep, participant: ParticipantDep, feedback_in: FeedbackCreate) -> Feedback:
+def give_feedback(
+    session: SessionDep, participant: FeedbackGiverDep, feedback_in: FeedbackCreate
+) -> Feedback:
     event_id, person_id = _ids(participant)
     return feedback.save_feedback(
         session=session, event_id=event_id, person_id=person_id, feedback_in=feedback_in
