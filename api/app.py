@@ -27,6 +27,7 @@ from pydantic import SecretStr
 from api.jobs import JobRunner
 from api.keys import link_signer, secret_key
 from api.pages import mount_pages
+from api.ratelimit import BadTokenGuard, BadTokenLimiter
 from api.routes import ROUTERS
 from api.settings import Settings, get_settings
 from api.workflows.errors import ConflictError, FieldError, NotFoundError, ProblemsError
@@ -183,4 +184,6 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     mount_pages(app)
+    app.state.bad_token_limiter = BadTokenLimiter(config.bad_token_limit_per_minute)
+    app.add_middleware(BadTokenGuard, limiter=app.state.bad_token_limiter)
     return app
