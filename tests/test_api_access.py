@@ -55,6 +55,8 @@ ROUTES: list[Route] = [
     Route("GET", "/people", "organiser", "list"),
     Route("GET", "/people/{person_id}", "organiser", "404"),
     Route("PATCH", "/people/{person_id}", "organiser", "404", {"role": "x"}),
+    Route("DELETE", "/people/{person_id}", "organiser", "404"),
+    Route("GET", "/people/{person_id}/export", "organiser", "404"),
     Route("GET", "/events/{event_id}/registrations", "organiser", "404"),
     Route("POST", "/events/{event_id}/registrations", "organiser", "404", {"person_id": 1}),
     Route("POST", "/events/{event_id}/people", "organiser", "404", {"name": "N", "email": "new@x.fi"}),
@@ -109,6 +111,7 @@ ROUTES: list[Route] = [
     Route("GET", "/me/tables", "participant", "own"),
     Route("GET", "/me/meetings", "participant", "own"),
     Route("GET", "/me/feedback", "participant", "own"),
+    Route("GET", "/me/export", "participant", "own"),
     Route("POST", "/me/feedback", "participant", "404", {"target_id": 0, "met": True}),
 ]
 

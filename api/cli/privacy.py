@@ -1,5 +1,6 @@
 """Participants' links and personal data from the command line: ``kohtaamo link revoke`` and
-``kohtaamo link reissue`` (one person's personal links at one event).
+``kohtaamo link reissue`` (one person's personal links at one event), ``kohtaamo person
+delete`` (erasure, :mod:`api.workflows.erasure`).
 
 Revoking gives the registration a new link nonce (:mod:`api.workflows.links`): every link
 made before stops working, in e-mails and on printed slips alike; ``reissue`` also prints the
@@ -14,15 +15,16 @@ import typer
 from rich.console import Console
 from sqlmodel import Session
 
-from api.cli.base import DatabaseOpt, session_for
+from api.cli.base import CliError, DatabaseOpt, session_for
 from api.keys import link_signer
 from api.settings import get_settings
-from api.workflows import links
+from api.workflows import erasure, links
 from api.workflows.events import find_event
 
 EventOpt = Annotated[str, typer.Option("--event", help="Event id or exact name.")]
 PersonOpt = Annotated[int, typer.Option("--person", help="Person id.", min=1, max=2**31 - 1)]
 link_app = typer.Typer(help="Participants' personal links.", no_args_is_help=True)
+person_app = typer.Typer(help="A participant's personal data: erasure.", no_args_is_help=True)
 
 
 def _event_id(session: Session, event: str) -> int:
@@ -63,5 +65,30 @@ def link_reissue(event: EventOpt, person: PersonOpt, database_url: DatabaseOpt =
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``link`` to the ``kohtaamo`` command."""
+    """Add ``link`` and ``person`` to the ``kohtaamo`` command."""
     app.add_typer(link_app, name="link")
+    app.add_typer(person_app, name="person")
+
+
+@person_app.command("delete")
+def person_delete(
+    person: PersonOpt,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the erasure cannot be undone.")] = False,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Erase a person and every trace of them (registrations, suggestions, feedback, outbox,
+    plan seats, job results; their organisation if nobody else belongs to it)."""
+    if not yes:
+        raise CliError(f"erasing person {person} cannot be undone: add --yes to confirm")
+    with session_for(database_url) as session:
+        report = erasure.erase_person(
+            session=session, organiser=None, person_id=person, cache_dir=get_settings().cache_dir
+        )
+    removed = ", ".join(f"{n} {kind}" for kind, n in report.removed.items() if n)
+    marked = f"; plans marked for re-planning: {report.plans_marked}" if report.plans_marked else ""
+    Console().print(
+        f"Erased person {person} (events {report.events or 'none'}): {removed};"
+        f" {report.redacted_messages} other messages emptied{marked}.",
+        highlight=False,
+        soft_wrap=True,
+    )

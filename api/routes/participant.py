@@ -3,7 +3,7 @@ their suggestions, their table seats, their feedback. Nothing else."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -21,7 +21,7 @@ from api.deps import (
 from api.routes.common import UNAUTHORISED
 from api.schemas import MyMeetings, MyTables, SuggestionList
 from api.security import LinkSigner
-from api.workflows import feedback, meeting_plans, suggestions, table_plans
+from api.workflows import feedback, meeting_plans, person_data, suggestions, table_plans
 from models.feedback import Feedback, FeedbackCreate, FeedbackPublic
 
 router = APIRouter(prefix="/me", tags=["participant"], responses=UNAUTHORISED)
@@ -96,3 +96,10 @@ def give_feedback(
     return feedback.save_feedback(
         session=session, event_id=event_id, person_id=person_id, feedback_in=feedback_in
     )
+
+
+@router.get("/export", summary="Everything stored about me, as JSON (my right of access)")
+def my_data(session: SessionDep, participant: ParticipantDep) -> dict[str, Any]:
+    """My details, organisation, registrations, suggestions, seats, meetings, feedback and
+    e-mails, at every event (a page link: feedback and unsubscribe links export nothing)."""
+    return person_data.export_person(session=session, person_id=participant.person_id)
