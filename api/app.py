@@ -28,6 +28,7 @@ from api.body_limit import BodyLimit
 from api.jobs import JobRunner
 from api.keys import link_signer, secret_key
 from api.pages import mount_pages
+from api.ratelimit import BadTokenGuard, BadTokenLimiter
 from api.routes import ROUTERS
 from api.settings import Settings, get_settings
 from api.workflows.errors import ConflictError, FieldError, NotFoundError, ProblemsError
@@ -185,4 +186,6 @@ def create_app(
         app.include_router(router)
     mount_pages(app)
     app.add_middleware(BodyLimit, max_bytes=config.body_max_bytes())
+    app.state.bad_token_limiter = BadTokenLimiter(config.bad_token_limit_per_minute)
+    app.add_middleware(BadTokenGuard, limiter=app.state.bad_token_limiter)
     return app

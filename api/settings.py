@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         ),
     )
     link_token_days: int = Field(default=30, ge=1, description="How long a participant link stays valid.")
+    bad_token_limit_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="401 answers (bad tokens, links, log-ins) a client may get a minute before 429s.",
+    )
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
 
     # E-mail to participants (api/mail/). Sending needs smtp_host and mail_from; a dry run needs neither.
