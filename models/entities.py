@@ -328,7 +328,11 @@ class RegistrationBase(SQLModel):
 
 
 class Registration(RegistrationBase, table=True):
-    """Unique per person and event: registering twice updates the one row."""
+    """Unique per person and event: registering twice updates the one row.
+
+    The event-day marks live here too: ``checked_out_at`` (when someone left) and
+    ``no_show`` (registered but never came); :mod:`models.participation` reads them.
+    """
 
     __table_args__ = (
         sa.UniqueConstraint("person_id", "event_id", name="uq_registration_person_event"),
@@ -336,6 +340,8 @@ class Registration(RegistrationBase, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)
+    checked_out_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    no_show: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     person: Optional["Person"] = Relationship(back_populates="registrations")
     event: Optional["Event"] = Relationship(back_populates="registrations")
 
