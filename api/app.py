@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -156,7 +157,13 @@ def create_app(
         app.state.settings = config
         app.state.encoder = encoder
         app.state.encoder_lock = threading.Lock()
-        app.state.jobs = JobRunner(engine, max_workers=job_workers)
+        app.state.jobs = JobRunner(
+            engine,
+            max_workers=job_workers,
+            heartbeat_seconds=config.job_heartbeat_seconds,
+            stale_after=timedelta(seconds=config.job_stale_seconds),
+        )
+        app.state.jobs.recover()
         app.state.link_signer = LinkSigner(
             config.secret_key, max_age_seconds=config.link_token_days * 24 * 3600
         )

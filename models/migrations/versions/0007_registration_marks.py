@@ -25,7 +25,7 @@ def upgrade() -> None:
     # Plain ADD COLUMN, not a batch rebuild: on SQLite a rebuild drops the old table, and with
     # foreign keys on that would cascade-delete the attendance rows before they are copied.
     op.add_column("registration", sa.Column("checked_out_at", UTCDateTime(), nullable=True))
-    no_show = sa.Column("no_show", sa.Boolean(), nullable=False, server_default=sa.false())
+    no_show: sa.Column[bool] = sa.Column("no_show", sa.Boolean(), nullable=False, server_default=sa.false())
     op.add_column("registration", no_show)
     mark = "(SELECT a.{} FROM attendance a WHERE a.registration_id = registration.id)"
     op.execute(
