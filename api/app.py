@@ -25,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.body_limit import BodyLimit
+from api.db_outage import add_outage_handlers
 from api.jobs import JobRunner
 from api.pages import mount_pages
 from api.routes import ROUTERS
@@ -152,7 +153,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(config.database_url, pool_recycle=1800)
+        engine = make_engine(config.database_url, pool_recycle=1800, pool_pre_ping=True)
         app.state.engine = engine
         app.state.settings = config
         app.state.encoder = encoder
@@ -188,6 +189,7 @@ def create_app(
     app.add_exception_handler(sa.exc.IntegrityError, _integrity)
     app.add_exception_handler(sa.exc.DataError, _data_error)
     app.add_exception_handler(OverflowError, _overflow)
+    add_outage_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     mount_pages(app)
