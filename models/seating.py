@@ -25,7 +25,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from pydantic import model_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.types import StrEnumColumn, UTCDateTime, one_of, utc_now
 
@@ -129,3 +129,75 @@ class ApartPairPublic(ApartPairBase):
     id: int
     event_id: int
     created_at: datetime
+
+
+# --------------------------------------------------------------------------- CRUD
+
+
+def find_meeting_request(
+    *, session: Session, event_id: int, requester_id: int, requested_id: int
+) -> MeetingRequest | None:
+    """The stored request of ``requester_id`` to meet ``requested_id`` at the event, if any."""
+    return session.exec(
+        select(MeetingRequest).where(
+            MeetingRequest.event_id == event_id,
+            MeetingRequest.requester_id == requester_id,
+            MeetingRequest.requested_id == requested_id,
+        )
+    ).first()
+
+
+def add_meeting_request(
+    *, session: Session, event_id: int, requester_id: int, requested_id: int, source: RequestSource
+) -> tuple[MeetingRequest, bool]:
+    """The request, stored if new (flushed, not committed), and whether it was new. Asking
+    again keeps the first row and its source."""
+    found = find_meeting_request(
+        session=session, event_id=event_id, requester_id=requester_id, requested_id=requested_id
+    )
+    if found is not None:
+        return found, False
+    row = MeetingRequest(
+        event_id=event_id, requester_id=requester_id, requested_id=requested_id, source=source
+    )
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def event_meeting_requests(
+    *, session: Session, event_id: int, requester_id: int | None = None
+) -> list[MeetingRequest]:
+    """The event's requests in the order they were made (only ``requester_id``'s, if given)."""
+    statement = select(MeetingRequest).where(MeetingRequest.event_id == event_id)
+    if requester_id is not None:
+        statement = statement.where(MeetingRequest.requester_id == requester_id)
+    return list(session.exec(statement.order_by(col(MeetingRequest.id))).all())
+
+
+def find_apart_pair(*, session: Session, event_id: int, pair: ApartPairBase) -> ApartPair | None:
+    """The stored pair (in either order), if any."""
+    return session.exec(
+        select(ApartPair).where(
+            ApartPair.event_id == event_id,
+            ApartPair.person_a_id == min(pair.person_a_id, pair.person_b_id),
+            ApartPair.person_b_id == max(pair.person_a_id, pair.person_b_id),
+        )
+    ).first()
+
+
+def add_apart_pair(*, session: Session, event_id: int, pair: ApartPairCreate) -> tuple[ApartPair, bool]:
+    """The pair, stored if new (flushed, not committed), and whether it was new."""
+    found = find_apart_pair(session=session, event_id=event_id, pair=pair)
+    if found is not None:
+        return found, False
+    row = ApartPair(event_id=event_id, person_a_id=pair.person_a_id, person_b_id=pair.person_b_id)
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def event_apart_pairs(*, session: Session, event_id: int) -> list[ApartPair]:
+    """The event's apart pairs in the order they were added."""
+    statement = select(ApartPair).where(ApartPair.event_id == event_id).order_by(col(ApartPair.id))
+    return list(session.exec(statement).all())

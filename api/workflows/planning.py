@@ -22,6 +22,7 @@ import numpy.typing as npt
 import matcher
 from api.workflows.errors import FieldError
 from matcher import MeetingPlan, Profile, TablePlan
+from matcher.ids import positions
 from models.plans import OddRule
 
 T = TypeVar("T")
@@ -82,6 +83,13 @@ def run_ticking(job: Callable[[], T], on_tick: Callable[[float], None] | None) -
         return future.result()
 
 
+def by_position(profiles: Sequence[Profile], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pairs`` of person ids as positions in ``profiles`` (through :func:`matcher.ids.positions`);
+    a pair naming someone not among them is left out."""
+    pos = positions([int(p.id) for p in profiles], "profiles")
+    return [(pos[a], pos[b]) for a, b in pairs if a in pos and b in pos]
+
+
 def colleague_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
     """Positions of every two people of one organisation (they never meet 1:1)."""
     by_org: dict[str, list[int]] = {}
@@ -106,12 +114,14 @@ def plan_event_meetings(
     odd: str,
     seconds: float,
     seed: int,
+    requested: Sequence[tuple[int, int]] = (),
 ) -> MeetingPlan:
-    """Meeting rounds for the event: colleagues never meet; the plan is checked."""
+    """Meeting rounds for the event: colleagues never meet, ``requested`` pairs (positions:
+    (i, j) = i asked to meet j) come first, mutual ones before one-way; the plan is checked."""
     rule = odd_rule(odd)
     same_org = colleague_pairs(profiles)
     plan = matcher.plan_meetings(
-        affinity, rounds, blocked=same_org, odd=rule.value, seconds=seconds, seed=seed
+        affinity, rounds, requested=requested, blocked=same_org, odd=rule.value, seconds=seconds, seed=seed
     )
     if not matcher.is_valid_meeting_plan(plan, blocked=same_org):
         raise RuntimeError(f"meeting plan: breaks a hard rule: {plan.violations[:1]}")
