@@ -20,6 +20,7 @@ from api.routes import (
     printouts,
     registrations,
     schedules,
+    seating,
     suggestions,
     table_plans,
 )
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     imports.router,
     suggestions.router,
     feedback.router,
+    seating.router,
     table_plans.router,
     meetings.router,
     meeting_requests.router,
