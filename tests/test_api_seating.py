@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_api_jobs import _event_with_people
+from tests.test_api_jobs import _event_with_people, _run
 from tests.test_api_support import *  # noqa: F403  (the api fixtures)
 from tests.test_api_support import Api
 
@@ -70,3 +70,48 @@ def test_apart_pairs_are_one_row_per_pair_in_either_order(api: Api) -> None:
     assert api.client.delete(f"{base}/{made.json()['id']}", headers=api.auth(a)).status_code == 204
     assert api.client.delete(f"{base}/{made.json()['id']}", headers=api.auth(a)).status_code == 404
     assert _rules(api, a, event)["apart"] == []
+
+
+def _table_plan(api: Api, token: str, event: int, body: dict[str, Any]) -> dict[str, Any]:
+    job = _run(api, token, f"/events/{event}/table-plans", body)
+    assert job["status"] == "succeeded", job["message"]
+    response = api.client.get(
+        f"/events/{event}/table-plans/{job['result']['plan_id']}", headers=api.auth(token)
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def test_a_pinned_host_keeps_their_table_in_every_round_and_is_marked(api: Api) -> None:
+    a = api.organiser("a@example.fi")
+    event, people = _event_with_people(api, a)
+    base = f"/events/{event}/seating"
+    api.client.put(f"{base}/pins/{people[0]}", headers=api.auth(a), json={"table": 3})
+    api.client.put(f"{base}/facilitators/{people[5]}", headers=api.auth(a))
+    body = {"rounds": 3, "min_size": 4, "max_size": 4, "seconds": 0.5}
+    plan = _table_plan(api, a, event, body)
+    host = [s for s in plan["seats"] if s["person_id"] == people[0]]
+    assert [(s["round"], s["table"], s["host"]) for s in host] == [(1, 3, True), (2, 3, True), (3, 3, True)]
+    assert all(s["facilitator"] == (s["person_id"] == people[5]) for s in plan["seats"])
+    assert sum(s["host"] for s in plan["seats"]) == 3
+    # a re-plan keeps the pin
+    lock = api.client.post(
+        f"/events/{event}/table-plans/{plan['id']}/lock", headers=api.auth(a), json={"rounds": 1}
+    )
+    assert lock.status_code == 200
+    job = _run(
+        api, a, f"/events/{event}/table-plans/{plan['id']}/replan", {"present_only": True, "seconds": 0.5}
+    )
+    assert job["status"] == "succeeded", job["message"]
+    again = api.client.get(f"/events/{event}/table-plans/{plan['id']}", headers=api.auth(a)).json()
+    assert {s["table"] for s in again["seats"] if s["person_id"] == people[0]} == {3}
+
+
+def test_a_pin_to_a_table_the_plan_lacks_is_refused_at_request_time(api: Api) -> None:
+    a = api.organiser("a@example.fi")
+    event, people = _event_with_people(api, a)
+    api.client.put(f"/events/{event}/seating/pins/{people[2]}", headers=api.auth(a), json={"table": 9})
+    body = {"rounds": 2, "min_size": 4, "max_size": 4, "seconds": 0.5}
+    refused = api.client.post(f"/events/{event}/table-plans", headers=api.auth(a), json=body)
+    assert refused.status_code == 422, refused.text
+    assert f"pinned_table: person {people[2]} is pinned to table 9 but the plan has 4 tables" in refused.text

@@ -51,6 +51,8 @@ class Seat(BaseModel):
     name: str
     organisation: str | None
     sector: str | None
+    host: bool = Field(default=False, description="A host pinned to this table for every round.")
+    facilitator: bool = Field(default=False, description="A facilitator (spread one per table).")
 
 
 class TablePlanPublic(BaseModel):

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 import matcher
 from api.workflows.errors import FieldError
+from api.workflows.seating_rules import TableRules
 from matcher import MeetingPlan, Profile, TablePlan
 from matcher.ids import positions
 from models.plans import OddRule
@@ -37,23 +38,31 @@ def plan_event_tables(
     seconds: float,
     seed: int,
     separate_organisations: bool = True,
+    rules: TableRules | None = None,
     on_tick: Callable[[float], None] | None = None,
 ) -> TablePlan:
-    """Plan the tables with sectors from the profiles and (by default) colleagues apart.
+    """Plan the tables with sectors from the profiles, (by default) colleagues apart, and the
+    event's seating ``rules`` (pins, facilitators, pairs apart, sector caps) as hard rules.
 
     ``on_tick(elapsed_seconds)`` is called about ten times a second while the search runs (for
     a progress bar).
     """
     sectors = [p.sector for p in profiles]
     separate = [p.organisation for p in profiles] if separate_organisations else None
+    hard = engine_rules(rules)
     plan = run_ticking(
         lambda: matcher.plan_tables(
-            affinity, layout, rounds, sectors=sectors, separate=separate, seconds=seconds, seed=seed
+            affinity, layout, rounds, sectors=sectors, separate=separate, seconds=seconds, seed=seed, **hard
         ),
         on_tick,
     )
-    check_table_plan(plan, layout, separate)
+    check_table_plan(plan, layout, separate, rules=rules)
     return plan
+
+
+def engine_rules(rules: TableRules | None) -> dict[str, Any]:
+    """The keyword arguments of the seating rules for :func:`matcher.plan_tables` and its checker."""
+    return {"pinned": rules.pinned or None} if rules is not None else {}
 
 
 def check_table_plan(
@@ -61,12 +70,14 @@ def check_table_plan(
     layout: list[tuple[int, int]],
     separate: Sequence[Any] | None,
     *,
+    rules: TableRules | None = None,
     locked: npt.ArrayLike | None = None,
 ) -> None:
     """Raise if ``plan`` breaks a hard rule (:func:`matcher.is_valid_table_plan`); ``locked``
     holds the played rounds it must keep."""
-    if not matcher.is_valid_table_plan(plan, layout, separate=separate, locked=locked):
-        broken = matcher.table_plan_violations(plan, layout, separate=separate, locked=locked)
+    hard = engine_rules(rules)
+    if not matcher.is_valid_table_plan(plan, layout, separate=separate, locked=locked, **hard):
+        broken = matcher.table_plan_violations(plan, layout, separate=separate, locked=locked, **hard)
         raise RuntimeError(f"table plan: breaks {len(broken)} hard rule(s), first: {broken[0]}")
 
 

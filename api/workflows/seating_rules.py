@@ -138,6 +138,11 @@ def _rule_holders(session: Session, event_id: int) -> list[Registration]:
     return list(session.exec(statement).all())
 
 
+def seat_marks(*, session: Session, event_id: int) -> dict[int, tuple[int | None, bool]]:
+    """Per person with a rule: their pinned table (from 1, or None) and whether they facilitate."""
+    return {r.person_id: (r.pinned_table, r.facilitator) for r in _rule_holders(session, event_id)}
+
+
 def seating_rules(*, session: Session, event_id: int) -> SeatingRules:
     """The event's seating rules: who is pinned where, the facilitators, the pairs kept apart."""
     holders = _rule_holders(session, event_id)

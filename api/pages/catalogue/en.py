@@ -290,4 +290,6 @@ STRINGS: dict[str, str] = {
     "requests.withdrawn": "Meeting request withdrawn.",
     "requests.full": "You already have the most meeting requests allowed. Withdraw one first.",
     "requests.refused": "The request could not be saved.",
+    "tables.host": "host",
+    "tables.facilitator": "facilitator",
 }

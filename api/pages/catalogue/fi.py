@@ -292,4 +292,6 @@ STRINGS: dict[str, str] = {
     "requests.withdrawn": "Tapaamispyyntö peruttu.",
     "requests.full": "Sinulla on jo enimmäismäärä tapaamispyyntöjä. Peru jokin ensin.",
     "requests.refused": "Pyyntöä ei voitu tallentaa.",
+    "tables.host": "isäntä",
+    "tables.facilitator": "fasilitaattori",
 }

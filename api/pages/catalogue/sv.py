@@ -290,4 +290,6 @@ STRINGS: dict[str, str] = {
     "requests.withdrawn": "Mötesönskemålet har återkallats.",
     "requests.full": "Du har redan det högsta antalet mötesönskemål. Återkalla något först.",
     "requests.refused": "Önskemålet kunde inte sparas.",
+    "tables.host": "värd",
+    "tables.facilitator": "facilitator",
 }
