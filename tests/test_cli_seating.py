@@ -3,7 +3,10 @@ they store is what the API reads, and a mistake is one line naming the option.""
 
 from __future__ import annotations
 
+import csv
 import sys
+from collections import Counter
+from pathlib import Path
 
 import pytest
 import typer
@@ -101,3 +104,31 @@ def test_mistakes_are_one_line_naming_the_option(
         assert stopped.value.code == 1, (args, err)
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], (args, err)
+
+
+def test_tables_command_keeps_sector_rules_and_names_an_impossible_one(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = str(_fill(database_url, 30))  # 8 + 8 + 8 + 6 people from four sectors
+    out = tmp_path / "plan.csv"
+    common = ["tables", "--event", event, "--rounds", "2", "--table-size", "4-6", "--seconds", "0.5"]
+    common += ["--model", "hashing", "--out", str(out), "--database-url", database_url]
+    monkeypatch.setattr(sys, "argv", ["kohtaamo", *common, "--max-sector-share", "0.5", "--min-sectors", "3"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None), capsys.readouterr().err
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    tables: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        tables.setdefault((row["round"], row["table"]), []).append(row["sector"])
+    assert len(rows) == 60
+    for key, sectors in tables.items():
+        counts = Counter(sectors)
+        assert max(counts.values()) <= len(sectors) // 2 and len(counts) >= 3, (key, counts)
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["kohtaamo", *common, "--max-sector-share", "0.2"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    err = capsys.readouterr().err.strip()
+    assert stopped.value.code == 1 and len(err.splitlines()) == 1
+    assert err.startswith("error: --max-sector-share: "), err

@@ -56,13 +56,73 @@ def plan_event_tables(
         ),
         on_tick,
     )
-    check_table_plan(plan, layout, separate, rules=rules)
+    check_table_plan(plan, layout, separate, sectors=sectors, rules=rules)
     return plan
 
 
 def engine_rules(rules: TableRules | None) -> dict[str, Any]:
     """The keyword arguments of the seating rules for :func:`matcher.plan_tables` and its checker."""
-    return {"pinned": rules.pinned or None} if rules is not None else {}
+    return rules.engine_kwargs() if rules is not None else {}
+
+
+def _check_pins(profiles: Sequence[Profile], separate: Sequence[Any] | None, rules: TableRules) -> None:
+    """Two people pinned to one table who may not share it: named by person id and table
+    number (the engine's own reason names positions)."""
+    apart = {frozenset(pair) for pair in rules.apart}
+    by_table: dict[int, list[int]] = {}
+    for k, table in sorted(rules.pinned.items()):
+        by_table.setdefault(table, []).append(k)
+    for table, pinned in by_table.items():
+        for x, a in enumerate(pinned):
+            for b in pinned[x + 1 :]:
+                colleagues = separate is not None and separate[a] is not None and separate[a] == separate[b]
+                if colleagues or frozenset((a, b)) in apart:
+                    why = "colleagues" if colleagues else "kept apart"
+                    raise FieldError(
+                        "pinned_table",
+                        f"persons {profiles[a].id} and {profiles[b].id} are both pinned to table"
+                        f" {table + 1} but are {why}",
+                    )
+
+
+RULE_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("seating", ("pinned", "facilitators", "apart")),
+    ("max_sector_share", ("max_sector_share",)),
+    ("min_sectors", ("min_sectors",)),
+)
+"""The request fields to blame, in order, as the rules are added one group at a time."""
+
+
+def precheck_tables(
+    profiles: Sequence[Profile],
+    layout: Sequence[tuple[int, int]],
+    rounds: int,
+    *,
+    separate: Sequence[Any] | None,
+    rules: TableRules,
+) -> None:
+    """Refuse rules no seating can keep, before any search (:func:`matcher.check_table_rules`):
+    a :class:`FieldError` naming the rule that makes it impossible (``seating``: the sizes,
+    colleagues apart, pins, facilitators or apart pairs; else the sector rule) and the engine's
+    reason, e.g. most of the room from one sector under ``max_sector_share``."""
+    _check_pins(profiles, separate, rules)
+    every = rules.engine_kwargs()
+    given: dict[str, Any] = {}
+    for field, names in RULE_STAGES:
+        given.update({name: every[name] for name in names})
+        if field != "seating" and all(every[name] is None for name in names):
+            continue
+        try:
+            matcher.check_table_rules(
+                len(profiles),
+                layout,
+                rounds,
+                sectors=[p.sector for p in profiles],
+                separate=separate,
+                **given,
+            )
+        except matcher.InfeasibleTablesError as exc:
+            raise FieldError(field, str(exc)) from None
 
 
 def check_table_plan(
@@ -70,12 +130,13 @@ def check_table_plan(
     layout: list[tuple[int, int]],
     separate: Sequence[Any] | None,
     *,
+    sectors: Sequence[Any] | None = None,
     rules: TableRules | None = None,
     locked: npt.ArrayLike | None = None,
 ) -> None:
     """Raise if ``plan`` breaks a hard rule (:func:`matcher.is_valid_table_plan`); ``locked``
     holds the played rounds it must keep."""
-    hard = engine_rules(rules)
+    hard = {**engine_rules(rules), "sectors": sectors}
     if not matcher.is_valid_table_plan(plan, layout, separate=separate, locked=locked, **hard):
         broken = matcher.table_plan_violations(plan, layout, separate=separate, locked=locked, **hard)
         raise RuntimeError(f"table plan: breaks {len(broken)} hard rule(s), first: {broken[0]}")

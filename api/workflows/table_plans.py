@@ -17,7 +17,7 @@ from api.schemas import MySeat, MyTables, Seat, TablePlanCreate, TablePlanPublic
 from api.workflows.common import Progress, no_progress, now
 from api.workflows.errors import NotFoundError
 from api.workflows.plan_rows import table_layout
-from api.workflows.planning import check_table_plan, engine_rules, plan_event_tables
+from api.workflows.planning import check_table_plan, engine_rules, plan_event_tables, precheck_tables
 from api.workflows.plans import check_unlocked, newest_plan, people_of
 from api.workflows.scoring import plan_inputs
 from api.workflows.seating_rules import TableRules, seat_marks, table_rules
@@ -50,14 +50,26 @@ def plan_rules(
     )
 
 
-def check_plan_request(session: Session, *, event_id: int, params: TablePlanCreate) -> None:
-    """Refuse at once (422) a layout the event's attendance cannot fill, or seating rules it
-    cannot keep (naming the reason)."""
-    profiles = event_profiles(session, event_id, present_only=params.present_only)
+def checked_rules(
+    session: Session, event_id: int, profiles: Sequence[Profile], params: TablePlanCreate
+) -> tuple[list[tuple[int, int]], TableRules]:
+    """The table layout for ``profiles`` and the plan's rules, once the engine's precheck says
+    some seating can keep them (else a :class:`FieldError` naming the rule and the reason)."""
     layout = table_layout(
         len(profiles), tables=params.tables, min_size=params.min_size, max_size=params.max_size
     )
-    plan_rules(session, event_id, profiles, layout, params.model_dump())
+    rules = plan_rules(session, event_id, profiles, layout, params.model_dump())
+    separate = [p.organisation for p in profiles] if params.separate_organisations else None
+    precheck_tables(profiles, layout, params.rounds, separate=separate, rules=rules)
+    return layout, rules
+
+
+def check_plan_request(session: Session, *, event_id: int, params: TablePlanCreate) -> None:
+    """Refuse at once (422) a layout the event's attendance cannot fill, or seating rules it
+    cannot keep (naming the rule and the engine's reason), before anything is scored."""
+    checked_rules(
+        session, event_id, event_profiles(session, event_id, present_only=params.present_only), params
+    )
 
 
 def plan_event(
@@ -73,10 +85,7 @@ def plan_event(
     the checked plan. ``on_tick(elapsed)`` follows the search (for a progress bar)."""
     progress(0.05, "scoring participants")
     profiles, scores = plan_inputs(session, event_id, present_only=params.present_only, encoder=encoder)
-    layout = table_layout(
-        len(profiles), tables=params.tables, min_size=params.min_size, max_size=params.max_size
-    )
-    rules = plan_rules(session, event_id, profiles, layout, params.model_dump())
+    layout, rules = checked_rules(session, event_id, profiles, params)
     progress(0.3, f"seating {len(profiles)} people at {len(layout)} tables")
     plan = plan_event_tables(
         profiles,
@@ -191,7 +200,9 @@ def replan_stored_tables(
         **engine_rules(rules),
     )
     played = locked_from(stored.assignment, stored.locked_rounds, old_index(stored.person_ids, new_ids))
-    check_table_plan(plan, layout, separate, rules=rules, locked=played)
+    check_table_plan(
+        plan, layout, separate, sectors=[prof.sector for prof in profiles], rules=rules, locked=played
+    )
     stored.person_ids, stored.assignment = _with_gone(stored, plan, new_ids)
     stored.params = {**p, "tables": len(layout), "replanned_at": now().isoformat()}
     stored.score = _finite(plan.score)
