@@ -128,3 +128,33 @@ def test_meeting_plan_seats_a_mutual_request_first_and_marks_requested_meetings(
     marks = _marks(plan, asked)
     assert all(got == want for got, want in marks), marks
     assert ("mutual", "mutual") in marks
+
+
+def test_a_replan_seats_a_mutual_request_made_after_the_first_plan(api: Api) -> None:
+    a = api.organiser("a@example.fi")
+    event, people = _event_with_people(api, a)
+    job = _run(api, a, f"/events/{event}/meeting-plans", {"rounds": 3, "mode": "registered", "seconds": 1.0})
+    assert job["status"] == "succeeded", job["message"]
+    path = f"/events/{event}/meeting-plans/{job['result']['plan_id']}"
+    before = api.client.get(path, headers=api.auth(a)).json()
+    round_one = [sorted(p["person_id"] for p in m["people"]) for m in before["meetings"] if m["round"] == 1]
+    later = [sorted(p["person_id"] for p in m["people"]) for m in before["meetings"] if m["round"] == 2]
+    # a pair that did not meet in round 1 and is not already due in round 2, from two organisations
+    pair = next(
+        (people[i], people[j])
+        for i in range(len(people))
+        for j in range(i + 1, len(people))
+        if i // 2 != j // 2  # two people per organisation, in order
+        and sorted((people[i], people[j])) not in round_one + later
+    )
+    _add(api, a, event, *pair, mutual=True)
+    assert api.client.post(f"{path}/lock", headers=api.auth(a), json={"rounds": 1}).status_code == 200
+    job = _run(api, a, f"{path}/replan", {"present_only": False, "seconds": 1.0})
+    assert job["status"] == "succeeded", job["message"]
+    after = api.client.get(path, headers=api.auth(a)).json()
+    second = {
+        tuple(sorted(p["person_id"] for p in m["people"])): m["request"]
+        for m in after["meetings"]
+        if m["round"] == 2
+    }
+    assert second.get(tuple(sorted(pair))) == "mutual", "the new mutual request meets in the first free round"
