@@ -11,7 +11,7 @@ from rich.console import Console
 from sqlmodel import Session
 
 from api.cli.base import session_for
-from api.security import LinkSigner
+from api.keys import link_signer
 from api.settings import get_settings
 from api.workflows.links import participant_links
 from api.workflows.sample import DEMO_ORGANISER, demo_organiser_token
@@ -34,6 +34,6 @@ def demo_stage(database_url: str, event_id: int, console: Console) -> None:
     console.print(f"Log in with the demo organiser's API token ({DEMO_ORGANISER}; a new one each run):")
     print(token)
     if person_id is not None:
-        signer = LinkSigner(settings.secret_key, max_age_seconds=settings.link_token_days * 86400)
+        signer = link_signer(settings)
         page = participant_links(signer, base, event_id=event_id, person_id=person_id).page
         console.print(f"A participant's own page (their personal link): {page}", soft_wrap=True)
