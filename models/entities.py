@@ -331,6 +331,10 @@ class RegistrationBase(SQLModel):
     source: str = Field(default="pre_registered", max_length=16)
     checked_in_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled: bool = False
+    pinned_table: int | None = Field(
+        default=None, ge=1, le=500, description="A host's table (from 1) in every round, or none."
+    )
+    facilitator: bool = Field(default=False, description="Facilitators are spread one per table.")
 
     @field_validator("source")
     @classmethod
@@ -348,6 +352,7 @@ class Registration(RegistrationBase, table=True):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "event_id", name="uq_registration_person_event"),
         sa.CheckConstraint(one_of("source", REGISTRATION_SOURCES), name="source"),
+        sa.CheckConstraint("pinned_table IS NULL OR pinned_table >= 1", name="pinned_table"),
     )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from api.pages.catalogue import DEFAULT_LANGUAGE
-from api.schemas import MyMeetings, MyTables, SuggestionList
+from api.schemas import MyMeetingRequest, MyMeetings, MyTables, SuggestionList
 from api.security import SCOPE_PAGE, ExpiredTokenError, InvalidTokenError, LinkClaims, LinkSigner
-from api.workflows import feedback, meeting_plans, suggestions, table_plans
+from api.workflows import feedback, meeting_plans, meeting_requests, suggestions, table_plans
 from matcher.taxonomy import LANGUAGES
 from models import crud
 from models.entities import Event, Person
@@ -115,10 +115,17 @@ class ParticipantPage:
     tables: MyTables
     meetings: MyMeetings
     feedback: dict[int, Feedback]
+    requests: list[MyMeetingRequest]
+
+    @property
+    def requested(self) -> dict[int, MyMeetingRequest]:
+        """My requests by the person asked (to mark each suggestion I asked to meet)."""
+        return {r.person_id: r for r in self.requests}
 
 
 def participant_page(session: Session, guest: Visitor, language: str) -> ParticipantPage:
-    """Their suggestions (reasons in ``language``), seats, meetings and feedback so far."""
+    """Their suggestions (reasons in ``language``), seats, meetings, feedback so far and
+    meeting requests."""
     event_id, person_id = guest.ids
     found = suggestions.participant_suggestions(
         session=session, event_id=event_id, person_id=person_id, language=language
@@ -131,4 +138,5 @@ def participant_page(session: Session, guest: Visitor, language: str) -> Partici
         tables=table_plans.my_tables(session=session, event_id=event_id, person_id=person_id),
         meetings=meeting_plans.my_meetings(session=session, event_id=event_id, person_id=person_id),
         feedback={row.target_id: row for row in given},
+        requests=meeting_requests.my_requests(session=session, event_id=event_id, person_id=person_id),
     )

@@ -20,13 +20,16 @@ from api.pages.participant import (
 )
 from api.pages.templating import choose_language, redirect, render
 from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, SCOPE_UNSUBSCRIBE, LinkSigner
-from api.workflows import consent, feedback, suggestions
-from api.workflows.errors import NotFoundError
+from api.workflows import consent, feedback, meeting_requests, suggestions
+from api.workflows.errors import ConflictError, FieldError, NotFoundError
 from api.workflows.links import FEEDBACK_PATH, PAGE_PATH, UNSUBSCRIBE_PATH, participant_links
 from models.entities import Person
 
 router = APIRouter(include_in_schema=False)
 FEEDBACK_SCOPES = (SCOPE_PAGE, SCOPE_FEEDBACK)
+
+REQUESTS_PATH = "/p/{token}/meeting-requests"
+"""Where a participant's page posts "ask to meet" and "withdraw" (form field ``action``)."""
 
 
 def _signer(request: Request) -> LinkSigner:
@@ -68,17 +71,66 @@ def _page(
             "page": own.page if page_scope else None,
             "feedback": own.feedback if page_scope else FEEDBACK_PATH.format(token=token),
             "unsubscribe": own.unsubscribe,
+            "requests": REQUESTS_PATH.format(token=token) if page_scope else None,
         },
-        **{"errors": {}, "saved": False, **extra},
+        **{"errors": {}, "saved": False, "notice": None, **extra},
     )
 
 
 @router.get(PAGE_PATH, response_class=HTMLResponse)
 def own_page(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    notice = request.query_params.get("request")
     try:
-        return _page(request, db, token, visitor(db, _signer(request), token), "participant.html")
+        guest = visitor(db, _signer(request), token)
+        return _page(
+            request,
+            db,
+            token,
+            guest,
+            "participant.html",
+            notice=notice if notice in REQUEST_NOTICES else None,
+        )
     except LinkError as problem:
         return link_error_page(request, problem)
+
+
+REQUEST_NOTICES = ("sent", "withdrawn", "full", "refused")
+"""What the page says after a request form (``?request=...``); each is a catalogue key ``requests.<x>``."""
+
+
+def _int_field(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) <= 10 else None
+
+
+@router.post(REQUESTS_PATH, response_class=HTMLResponse)
+async def change_request(request: Request, db: SessionDep, token: str) -> Response:
+    """Ask to meet a suggested partner (``action=ask``, ``person_id``) or withdraw one of my
+    requests (``action=withdraw``, ``request_id``); back to the page, which says how it went."""
+    try:
+        guest = visitor(db, _signer(request), token)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    form = await request.form()
+    csrf = form.get(cookies.CSRF_FIELD)
+    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+    event_id, person_id = guest.ids
+    action = form.get("action")
+    try:
+        if action == "ask" and (target := _int_field(form.get("person_id"))) is not None:
+            meeting_requests.ask_to_meet(session=db, event_id=event_id, person_id=person_id, target_id=target)
+            outcome = "sent"
+        elif action == "withdraw" and (request_id := _int_field(form.get("request_id"))) is not None:
+            meeting_requests.withdraw(
+                session=db, event_id=event_id, person_id=person_id, request_id=request_id
+            )
+            outcome = "withdrawn"
+        else:
+            outcome = "refused"
+    except ConflictError:
+        outcome = "full" if action == "ask" else "refused"
+    except (FieldError, NotFoundError):
+        outcome = "refused"
+    return redirect(request, PAGE_PATH.format(token=token) + f"?request={outcome}#h-requests")
 
 
 @router.get(FEEDBACK_PATH, response_class=HTMLResponse)

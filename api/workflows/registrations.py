@@ -60,6 +60,8 @@ def _view(row: tuple[Registration, Person, Organisation | None]) -> Registration
         checked_out_at=checked_out,
         no_show=registration.no_show,
         present=registration.checked_in_at is not None and checked_out is None and not registration.cancelled,
+        pinned_table=registration.pinned_table,
+        facilitator=registration.facilitator,
     )
 
 

@@ -286,4 +286,23 @@ STRINGS: dict[str, str] = {
     "error.server": "Something went wrong",
     "error.server_text": "The error has been logged. Please try again in a moment.",
     "error.back": "Back to your events",
+    # meeting requests
+    "overview.requests": "Meeting requests",
+    "overview.mutual_requests": "Mutual",
+    "requests.title": "Your meeting requests",
+    "requests.intro": "Ask to meet a suggested person, and your request comes first when the 1:1 "
+    "meetings are planned.",
+    "requests.ask": "Ask to meet",
+    "requests.ask_label": "Ask to meet: {name}",
+    "requests.asked": "You asked to meet.",
+    "requests.withdraw": "Withdraw request",
+    "requests.withdraw_label": "Withdraw request: {name}",
+    "requests.none": "You have not asked to meet anyone yet.",
+    "requests.by_organiser": "added by the organiser",
+    "requests.sent": "Meeting request saved.",
+    "requests.withdrawn": "Meeting request withdrawn.",
+    "requests.full": "You already have the most meeting requests allowed. Withdraw one first.",
+    "requests.refused": "The request could not be saved.",
+    "tables.host": "host",
+    "tables.facilitator": "facilitator",
 }

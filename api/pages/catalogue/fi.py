@@ -290,4 +290,23 @@ STRINGS: dict[str, str] = {
     "error.server": "Jokin meni vikaan",
     "error.server_text": "Virhe on kirjattu. Yritä hetken kuluttua uudelleen.",
     "error.back": "Takaisin tapahtumiin",
+    # meeting requests
+    "overview.requests": "Tapaamispyyntöjä",
+    "overview.mutual_requests": "Molemminpuolisia",
+    "requests.title": "Tapaamispyyntösi",
+    "requests.intro": "Pyydä tapaamista ehdotetun henkilön kanssa, niin kahdenkeskisiä tapaamisia "
+    "suunniteltaessa pyyntösi otetaan huomioon ensin.",
+    "requests.ask": "Pyydä tapaamista",
+    "requests.ask_label": "Pyydä tapaamista: {name}",
+    "requests.asked": "Olet pyytänyt tapaamista.",
+    "requests.withdraw": "Peru pyyntö",
+    "requests.withdraw_label": "Peru pyyntö: {name}",
+    "requests.none": "Et ole vielä pyytänyt tapaamisia.",
+    "requests.by_organiser": "järjestäjän lisäämä",
+    "requests.sent": "Tapaamispyyntö tallennettu.",
+    "requests.withdrawn": "Tapaamispyyntö peruttu.",
+    "requests.full": "Sinulla on jo enimmäismäärä tapaamispyyntöjä. Peru jokin ensin.",
+    "requests.refused": "Pyyntöä ei voitu tallentaa.",
+    "tables.host": "isäntä",
+    "tables.facilitator": "fasilitaattori",
 }

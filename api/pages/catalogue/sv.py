@@ -288,4 +288,23 @@ STRINGS: dict[str, str] = {
     "error.server": "Något gick fel",
     "error.server_text": "Felet har loggats. Försök igen om en stund.",
     "error.back": "Tillbaka till dina evenemang",
+    # meeting requests
+    "overview.requests": "Mötesönskemål",
+    "overview.mutual_requests": "Ömsesidiga",
+    "requests.title": "Dina mötesönskemål",
+    "requests.intro": "Be om ett möte med en föreslagen person, så beaktas ditt önskemål först när de "
+    "enskilda mötena planeras.",
+    "requests.ask": "Be om ett möte",
+    "requests.ask_label": "Be om ett möte: {name}",
+    "requests.asked": "Du har bett om ett möte.",
+    "requests.withdraw": "Återkalla önskemålet",
+    "requests.withdraw_label": "Återkalla önskemålet: {name}",
+    "requests.none": "Du har ännu inte bett om några möten.",
+    "requests.by_organiser": "tillagt av arrangören",
+    "requests.sent": "Mötesönskemålet har sparats.",
+    "requests.withdrawn": "Mötesönskemålet har återkallats.",
+    "requests.full": "Du har redan det högsta antalet mötesönskemål. Återkalla något först.",
+    "requests.refused": "Önskemålet kunde inte sparas.",
+    "tables.host": "värd",
+    "tables.facilitator": "facilitator",
 }
