@@ -163,7 +163,7 @@ def test_every_page_passes_the_checks_in_every_language(site: Site) -> None:
         f"/p/{link}": 200,
         f"/p/{link}/feedback": 200,
         f"/p/{link}/followup": 200,
-        f"/unsubscribe/{link}": 200,
+        f"/unsubscribe/{site.link(me, scope='unsubscribe')}": 200,
         "/p/not-a-token": 401,
         f"/dashboard/events/{site.event_b}": 404,
         "/dashboard/nowhere": 404,

@@ -1,8 +1,9 @@
 """A participant's page from their personal link: whose link it is, and what their page shows.
 
 The link token names one person at one event (:mod:`api.workflows.links`). A link that was
-tampered with is refused (401, in Finnish: it names nobody); an expired one too (401, in the
-person's language); an authentic link for an event where the person has no valid
+tampered with is refused (401, in Finnish: it names nobody); an expired, revoked (replaced)
+one, or one of another kind (a feedback link at the page) too (401, in the person's
+language); an authentic link for an event where the person has no valid
 registration, e.g. another event's link or a cancelled registration, finds nothing there
 (404, in their language). Each gets a page that says what happened and what to do.
 
@@ -13,17 +14,17 @@ Example:
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from api.pages.catalogue import DEFAULT_LANGUAGE
-from api.schemas import MyMeetings, MyTables, SuggestionList
-from api.security import ExpiredTokenError, InvalidTokenError, LinkClaims, LinkSigner
-from api.workflows import feedback, meeting_plans, suggestions, table_plans
-from api.workflows.errors import NotFoundError
-from api.workflows.registrations import registration_view
+from api.schemas import MyMeetingRequest, MyMeetings, MyTables, SuggestionList
+from api.security import SCOPE_PAGE, ExpiredTokenError, InvalidTokenError, LinkClaims, LinkSigner
+from api.workflows import feedback, meeting_plans, meeting_requests, suggestions, table_plans
 from matcher.taxonomy import LANGUAGES
+from models import crud
 from models.entities import Event, Person
 from models.feedback import Feedback
 
@@ -45,6 +46,8 @@ class Visitor:
 
     person: Person
     event: Event
+    nonce: str
+    scope: str = SCOPE_PAGE
 
     @property
     def ids(self) -> tuple[int, int]:
@@ -77,22 +80,26 @@ def authentic_claims(
     return claims
 
 
-def visitor(session: Session, signer: LinkSigner, token: str) -> Visitor:
-    """The person and event of a valid link with a live registration; :class:`LinkError`
-    (with the person's language where the token is authentic) otherwise."""
+def visitor(
+    session: Session, signer: LinkSigner, token: str, scopes: tuple[str, ...] = (SCOPE_PAGE,)
+) -> Visitor:
+    """The person and event of a valid link of one of ``scopes`` with a live registration
+    whose links carry the token's nonce; :class:`LinkError` (with the person's language where
+    the token is authentic) otherwise: 401 for a link of another kind or a revoked one."""
     claims = authentic_claims(session, signer, token)
+    if claims.scope not in scopes:
+        raise LinkError(401, "link.wrong_kind", _language(session, claims))
     person, event = session.get(Person, claims.person_id), session.get(Event, claims.event_id)
     if person is None:
         raise LinkError(404, "link.gone", None)
-    try:
-        registration = registration_view(
-            session=session, event_id=claims.event_id, person_id=claims.person_id
-        )
-    except NotFoundError:
-        registration = None
+    registration = crud.find_registration(
+        session=session, event_id=claims.event_id, person_id=claims.person_id
+    )
     if event is None or registration is None or registration.cancelled:
         raise LinkError(404, "link.other_event", _language(session, claims))
-    return Visitor(person=person, event=event)
+    if not hmac.compare_digest(registration.link_nonce, claims.nonce):
+        raise LinkError(401, "link.revoked", _language(session, claims))
+    return Visitor(person=person, event=event, nonce=registration.link_nonce, scope=claims.scope)
 
 
 def page_language(person: Person | None) -> str:
@@ -117,6 +124,7 @@ class ParticipantPage:
     tables: MyTables
     meetings: MyMeetings
     feedback: dict[int, Feedback]
+    requests: list[MyMeetingRequest]
     wishes: tuple[str, ...] = ()
 
     @property
@@ -135,9 +143,15 @@ class ParticipantPage:
         """Partners they told us they met: the follow-up asks about these."""
         return [p for p in self.partners if (row := self.feedback.get(p.person_id)) is not None and row.met]
 
+    @property
+    def requested(self) -> dict[int, MyMeetingRequest]:
+        """My requests by the person asked (to mark each suggestion I asked to meet)."""
+        return {r.person_id: r for r in self.requests}
+
 
 def participant_page(session: Session, guest: Visitor, language: str) -> ParticipantPage:
-    """Their suggestions (reasons in ``language``), seats, meetings and feedback so far."""
+    """Their suggestions (reasons in ``language``), seats, meetings, feedback so far and
+    meeting requests."""
     event_id, person_id = guest.ids
     found = suggestions.participant_suggestions(
         session=session, event_id=event_id, person_id=person_id, language=language
@@ -150,5 +164,6 @@ def participant_page(session: Session, guest: Visitor, language: str) -> Partici
         tables=table_plans.my_tables(session=session, event_id=event_id, person_id=person_id),
         meetings=meeting_plans.my_meetings(session=session, event_id=event_id, person_id=person_id),
         feedback={row.target_id: row for row in given},
+        requests=meeting_requests.my_requests(session=session, event_id=event_id, person_id=person_id),
         wishes=tuple(feedback.own_theme_wish(session=session, event_id=event_id, person_id=person_id)),
     )

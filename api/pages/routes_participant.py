@@ -19,14 +19,18 @@ from api.pages.participant import (
     visitor,
 )
 from api.pages.templating import choose_language, redirect, render
-from api.security import LinkSigner
-from api.workflows import consent, feedback
-from api.workflows.errors import NotFoundError
-from api.workflows.links import FEEDBACK_PATH, FOLLOWUP_PATH, PAGE_PATH, UNSUBSCRIBE_PATH
+from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, SCOPE_UNSUBSCRIBE, LinkSigner
+from api.workflows import consent, feedback, meeting_requests
+from api.workflows.errors import ConflictError, FieldError, NotFoundError
+from api.workflows.links import FEEDBACK_PATH, FOLLOWUP_PATH, PAGE_PATH, UNSUBSCRIBE_PATH, participant_links
 from matcher.taxonomy import THEMES
 from models.entities import Person
 
 router = APIRouter(include_in_schema=False)
+FEEDBACK_SCOPES = (SCOPE_PAGE, SCOPE_FEEDBACK)
+
+REQUESTS_PATH = "/p/{token}/meeting-requests"
+"""Where a participant's page posts "ask to meet" and "withdraw" (form field ``action``)."""
 
 
 def _signer(request: Request) -> LinkSigner:
@@ -52,6 +56,10 @@ def _page(
 ) -> HTMLResponse:
     language = choose_language(request, page_language(guest.person))
     content = participant_page(db, guest, language)
+    event_id, person_id = guest.ids
+    own = participant_links(_signer(request), "", event_id=event_id, person_id=person_id, nonce=guest.nonce)
+    # A feedback link leads to the feedback form and unsubscribe, never to the whole page.
+    page_scope = guest.scope == SCOPE_PAGE
     return render(
         request,
         template,
@@ -61,28 +69,77 @@ def _page(
         event=guest.event,
         page=content,
         links={
-            "page": PAGE_PATH.format(token=token),
-            "feedback": FEEDBACK_PATH.format(token=token),
-            "followup": FOLLOWUP_PATH.format(token=token),
-            "unsubscribe": UNSUBSCRIBE_PATH.format(token=token),
+            "page": own.page if page_scope else None,
+            "feedback": own.feedback if page_scope else FEEDBACK_PATH.format(token=token),
+            "followup": own.followup if page_scope else FOLLOWUP_PATH.format(token=token),
+            "unsubscribe": own.unsubscribe,
+            "requests": REQUESTS_PATH.format(token=token) if page_scope else None,
         },
         themes={code: label.label(language) for code, label in THEMES.items()},
-        **{"errors": {}, "saved": False, **extra},
+        **{"errors": {}, "saved": False, "notice": None, **extra},
     )
 
 
 @router.get(PAGE_PATH, response_class=HTMLResponse)
 def own_page(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    notice = request.query_params.get("request")
     try:
-        return _page(request, db, token, visitor(db, _signer(request), token), "participant.html")
+        guest = visitor(db, _signer(request), token)
+        return _page(
+            request,
+            db,
+            token,
+            guest,
+            "participant.html",
+            notice=notice if notice in REQUEST_NOTICES else None,
+        )
     except LinkError as problem:
         return link_error_page(request, problem)
+
+
+REQUEST_NOTICES = ("sent", "withdrawn", "full", "refused")
+"""What the page says after a request form (``?request=...``); each is a catalogue key ``requests.<x>``."""
+
+
+def _int_field(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) <= 10 else None
+
+
+@router.post(REQUESTS_PATH, response_class=HTMLResponse)
+async def change_request(request: Request, db: SessionDep, token: str) -> Response:
+    """Ask to meet a suggested partner (``action=ask``, ``person_id``) or withdraw one of my
+    requests (``action=withdraw``, ``request_id``); back to the page, which says how it went."""
+    try:
+        guest = visitor(db, _signer(request), token)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    form = await request.form()
+    csrf = form.get(cookies.CSRF_FIELD)
+    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+    event_id, person_id = guest.ids
+    action = form.get("action")
+    try:
+        if action == "ask" and (target := _int_field(form.get("person_id"))) is not None:
+            meeting_requests.ask_to_meet(session=db, event_id=event_id, person_id=person_id, target_id=target)
+            outcome = "sent"
+        elif action == "withdraw" and (request_id := _int_field(form.get("request_id"))) is not None:
+            meeting_requests.withdraw(
+                session=db, event_id=event_id, person_id=person_id, request_id=request_id
+            )
+            outcome = "withdrawn"
+        else:
+            outcome = "refused"
+    except ConflictError:
+        outcome = "full" if action == "ask" else "refused"
+    except (FieldError, NotFoundError):
+        outcome = "refused"
+    return redirect(request, PAGE_PATH.format(token=token) + f"?request={outcome}#h-requests")
 
 
 @router.get(FEEDBACK_PATH, response_class=HTMLResponse)
 def feedback_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
     try:
-        guest = visitor(db, _signer(request), token)
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
         saved = request.query_params.get("saved") == "1"
         return _page(request, db, token, guest, "feedback.html", saved=saved)
     except LinkError as problem:
@@ -92,7 +149,7 @@ def feedback_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
 @router.post(FEEDBACK_PATH, response_class=HTMLResponse)
 async def send_feedback(request: Request, db: SessionDep, token: str) -> Response:
     try:
-        guest = visitor(db, _signer(request), token)
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
     except LinkError as problem:
         return link_error_page(request, problem)
     form = await request.form()
@@ -114,7 +171,7 @@ async def send_feedback(request: Request, db: SessionDep, token: str) -> Respons
 @router.get(FOLLOWUP_PATH, response_class=HTMLResponse)
 def followup_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
     try:
-        guest = visitor(db, _signer(request), token)
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
         saved = request.query_params.get("saved") == "1"
         return _page(request, db, token, guest, "followup.html", saved=saved)
     except LinkError as problem:
@@ -124,7 +181,7 @@ def followup_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
 @router.post(FOLLOWUP_PATH, response_class=HTMLResponse)
 async def send_followup(request: Request, db: SessionDep, token: str) -> Response:
     try:
-        guest = visitor(db, _signer(request), token)
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
     except LinkError as problem:
         return link_error_page(request, problem)
     form = await request.form()
@@ -141,7 +198,11 @@ async def send_followup(request: Request, db: SessionDep, token: str) -> Respons
 
 
 def _unsubscribe_target(request: Request, db: Session, token: str) -> Person:
+    """Whom an unsubscribe link names. It keeps working after the link expires or is revoked
+    (it can only stop e-mail, and stopping e-mail must stay easy); other links do not unsubscribe."""
     claims = authentic_claims(db, _signer(request), token, allow_expired=True)
+    if claims.scope != SCOPE_UNSUBSCRIBE:
+        raise LinkError(401, "link.wrong_kind", page_language(db.get(Person, claims.person_id)))
     person = db.get(Person, claims.person_id)
     if person is None:
         raise LinkError(404, "link.gone", None)

@@ -72,6 +72,8 @@ class RegistrationView(BaseModel):
     checked_out_at: dt.datetime | None
     no_show: bool
     present: bool = Field(description="Checked in and not checked out.")
+    pinned_table: int | None = Field(default=None, description="A host's table (from 1) in every round.")
+    facilitator: bool = Field(default=False, description="Spread one per table.")
 
 
 class WalkInPerson(BaseModel):
@@ -154,4 +156,6 @@ class LinkToken(BaseModel):
     token: str
     url: str = Field(examples=["http://127.0.0.1:8000/me/suggestions?token=eyJwIjo..."])
     page_url: str = Field(examples=["http://127.0.0.1:8000/p/eyJwIjo..."])
+    feedback_url: str = Field(examples=["http://127.0.0.1:8000/p/eyJwIjo.../feedback"])
+    unsubscribe_url: str = Field(examples=["http://127.0.0.1:8000/unsubscribe/eyJwIjo..."])
     expires_in_days: int

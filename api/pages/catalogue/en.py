@@ -62,6 +62,9 @@ STRINGS: dict[str, str] = {
     "registrations.no_show": "no-show",
     "registrations.not_arrived": "not arrived yet",
     "registrations.check_in": "Check in",
+    "registrations.new_link": "New link",
+    "registrations.new_link_hint": "the old links stop working",
+    "registrations.relinked": "{name}'s old links no longer work. Their new personal link (shown once):",
     "registrations.check_out": "Check out",
     "registrations.pages": "Pages",
     "walkin.title": "Add a walk-in",
@@ -280,6 +283,16 @@ STRINGS: dict[str, str] = {
     "link.other_event": "There is no valid registration for this event behind this link.",
     "link.gone_title": "Nothing found",
     "link.gone": "The details behind this link no longer exist.",
+    "link.revoked_title": "This link has been replaced",
+    "link.revoked": (
+        "The organisers have replaced this link with a new one. "
+        "Use the newest link you received, or ask the organisers."
+    ),
+    "link.wrong_kind_title": "This link opens something else",
+    "link.wrong_kind": (
+        "This link is only for giving feedback or unsubscribing. "
+        "Open your page from the page link in your e-mail."
+    ),
     "link.what_now": "Ask the event's organisers for a new link.",
     # errors
     "error.not_found": "Page not found",
@@ -295,4 +308,23 @@ STRINGS: dict[str, str] = {
     "error.server": "Something went wrong",
     "error.server_text": "The error has been logged. Please try again in a moment.",
     "error.back": "Back to your events",
+    # meeting requests
+    "overview.requests": "Meeting requests",
+    "overview.mutual_requests": "Mutual",
+    "requests.title": "Your meeting requests",
+    "requests.intro": "Ask to meet a suggested person, and your request comes first when the 1:1 "
+    "meetings are planned.",
+    "requests.ask": "Ask to meet",
+    "requests.ask_label": "Ask to meet: {name}",
+    "requests.asked": "You asked to meet.",
+    "requests.withdraw": "Withdraw request",
+    "requests.withdraw_label": "Withdraw request: {name}",
+    "requests.none": "You have not asked to meet anyone yet.",
+    "requests.by_organiser": "added by the organiser",
+    "requests.sent": "Meeting request saved.",
+    "requests.withdrawn": "Meeting request withdrawn.",
+    "requests.full": "You already have the most meeting requests allowed. Withdraw one first.",
+    "requests.refused": "The request could not be saved.",
+    "tables.host": "host",
+    "tables.facilitator": "facilitator",
 }

@@ -2,7 +2,7 @@
 want next, tours of several events, the follow-up e-mail kind and the "other" cooperation type
 
 Revision ID: 0009_feedback_tours
-Revises: 0005_outbox
+Revises: 0008_seating_requests
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 from models.types import UTCDateTime
 
 revision: str = "0009_feedback_tours"
-down_revision: str | None = "0005_outbox"
+down_revision: str | None = "0008_seating_requests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
