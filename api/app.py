@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 
+from api.body_limit import BodyLimit
 from api.jobs import JobRunner
 from api.keys import link_signer, secret_key
 from api.pages import mount_pages
@@ -184,6 +185,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     mount_pages(app)
+    app.add_middleware(BodyLimit, max_bytes=config.body_max_bytes())
     app.state.bad_token_limiter = BadTokenLimiter(config.bad_token_limit_per_minute)
     app.add_middleware(BadTokenGuard, limiter=app.state.bad_token_limiter)
     return app

@@ -17,6 +17,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.spreadsheet import SheetLimits
+
 
 class Settings(BaseSettings):
     """Configuration of a Kohtaamo installation."""
@@ -75,6 +77,26 @@ class Settings(BaseSettings):
     session_cookie_secure: bool = Field(
         default=False, description="Send the dashboard cookie over HTTPS only (set it behind TLS)."
     )
+
+    # Uploads and imports (api/routes/imports.py, kohtaamo import): over a limit is a 413.
+    upload_max_mib: int = Field(default=20, ge=1, description="Largest registration file accepted, in MiB.")
+    import_max_rows: int = Field(default=20_000, ge=1, description="Most data rows in one imported file.")
+    import_max_unpacked_mib: int = Field(
+        default=100, ge=1, description="Most an XLSX file may unpack to, in MiB (refuses zip bombs)."
+    )
+
+    def sheet_limits(self) -> SheetLimits:
+        """The import limits as the spreadsheet reader takes them."""
+        mib = 1024 * 1024
+        return SheetLimits(
+            max_bytes=self.upload_max_mib * mib,
+            max_rows=self.import_max_rows,
+            max_unpacked_bytes=self.import_max_unpacked_mib * mib,
+        )
+
+    def body_max_bytes(self) -> int:
+        """The largest request body: an upload at the limit plus its multipart framing."""
+        return self.upload_max_mib * 1024 * 1024 + 64 * 1024
 
 
 @lru_cache(maxsize=1)

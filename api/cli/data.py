@@ -28,6 +28,7 @@ from api.cli import privacy
 from api.cli.base import CliError, DatabaseOpt, engine_for, err_console, session_for, validated
 from api.cli.base import database_url as database_url_of
 from api.cli.render import stage_progress
+from api.settings import get_settings
 from api.workflows.events import create_event, find_event, list_events
 from models import crud
 from models.crud import MAX_LIMIT
@@ -95,6 +96,7 @@ def import_command(
                     skip_invalid=skip_invalid,
                     rejected_out=rejected_out,
                     progress=progress,
+                    limits=get_settings().sheet_limits(),
                 )
         except ImportErrors as exc:
             _show_problems(exc)
