@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 
 from api.body_limit import BodyLimit
+from api.db_outage import add_outage_handlers
 from api.jobs import JobRunner
 from api.keys import link_signer, secret_key
 from api.pages import mount_pages
@@ -153,13 +155,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(config.database_url, pool_recycle=1800)
+        engine = make_engine(config.database_url, pool_recycle=1800, pool_pre_ping=True)
         key = secret_key(config)  # the explicit one, or the generated one kept in cache_dir
         app.state.engine = engine
         app.state.settings = config.model_copy(update={"secret_key": SecretStr(key)})
         app.state.encoder = encoder
         app.state.encoder_lock = threading.Lock()
-        app.state.jobs = JobRunner(engine, max_workers=job_workers)
+        app.state.jobs = JobRunner(
+            engine,
+            max_workers=job_workers,
+            heartbeat_seconds=config.job_heartbeat_seconds,
+            stale_after=timedelta(seconds=config.job_stale_seconds),
+        )
+        app.state.jobs.recover()
         app.state.link_signer = link_signer(config, key)
         try:
             yield
@@ -182,6 +190,7 @@ def create_app(
     app.add_exception_handler(sa.exc.IntegrityError, _integrity)
     app.add_exception_handler(sa.exc.DataError, _data_error)
     app.add_exception_handler(OverflowError, _overflow)
+    add_outage_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     mount_pages(app)

@@ -85,6 +85,16 @@ class Settings(BaseSettings):
         default=100, ge=1, description="Most an XLSX file may unpack to, in MiB (refuses zip bombs)."
     )
 
+    # Background jobs (api/jobs.py): a job whose worker is silent this long is marked failed.
+    job_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, description="How often workers renew their jobs."
+    )
+    job_stale_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Silence after which a job's worker counts as dead (at least 2 beats).",
+    )
+
     def sheet_limits(self) -> SheetLimits:
         """The import limits as the spreadsheet reader takes them."""
         mib = 1024 * 1024

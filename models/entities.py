@@ -339,7 +339,11 @@ class RegistrationBase(SQLModel):
 
 
 class Registration(RegistrationBase, table=True):
-    """Unique per person and event: registering twice updates the one row."""
+    """Unique per person and event: registering twice updates the one row.
+
+    The event-day marks live here too: ``checked_out_at`` (when someone left) and
+    ``no_show`` (registered but never came); :mod:`models.participation` reads them.
+    """
 
     __table_args__ = (
         sa.UniqueConstraint("person_id", "event_id", name="uq_registration_person_event"),
@@ -352,6 +356,8 @@ class Registration(RegistrationBase, table=True):
     link_nonce: str = Field(
         default_factory=new_link_nonce, max_length=32, sa_column_kwargs={"default": new_link_nonce}
     )
+    checked_out_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    no_show: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     person: Optional["Person"] = Relationship(back_populates="registrations")
     event: Optional["Event"] = Relationship(back_populates="registrations")
 

@@ -1,6 +1,6 @@
 """The right to erasure: remove a person and every trace of them, in one transaction.
 
-What goes: the person row; their registrations (and attendance); every stored suggestion
+What goes: the person row; their registrations (with their event-day marks); every stored suggestion
 for them *and* every one naming them as someone's partner; feedback they gave or that was
 given about them (removed, not kept anonymously: a 1:1 rating is about one person); their
 outbox messages, and the recorded body of other people's messages that named them (the
@@ -30,7 +30,6 @@ from api.workflows.people import get_person
 from matcher import split_statements
 from matcher.encoders.cache import EmbeddingCache
 from models.access import Organiser
-from models.attendance import Attendance
 from models.entities import Organisation, Person, Registration
 from models.feedback import Feedback
 from models.jobs import Job
@@ -218,10 +217,6 @@ def erase_uncommitted(session: Session, person: Person) -> tuple[Erasure, list[s
     )
     _plans(session, person_id, events, report)
     _jobs(session, person_id, events, words)
-    registration_ids = [r.id for r in registrations]
-    report.removed["attendance"] = _delete(
-        session, Attendance, col(Attendance.registration_id).in_(registration_ids)
-    )
     report.removed["registration"] = _delete(session, Registration, col(Registration.person_id) == person_id)
     texts = _orphan_organisation(session, person, report)
     session.delete(person)

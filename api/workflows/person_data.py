@@ -2,11 +2,11 @@
 
 The same document for the person (``GET /me/export`` with their page link) and for an
 organiser (``GET /people/{id}/export``): their details and consents, their organisation, and
-per event their registration, attendance, suggested partners with the reasons (a partner's
-e-mail and role only where that partner consented, as on their page), their seats and 1:1
-meetings, the feedback they gave, the feedback about them (ratings, not who gave them), how
-many people had them as a suggestion, and the e-mails recorded for them (not the bodies,
-which carry their link tokens).
+per event their registration (with its check-in and check-out marks), suggested partners
+with the reasons (a partner's e-mail and role only where that partner consented, as on their
+page), their seats and 1:1 meetings, the feedback they gave, the feedback about them
+(ratings, not who gave them), how many people had them as a suggestion, and the e-mails
+recorded for them (not the bodies, which carry their link tokens).
 
 Example: ``export_person(session=s, person_id=17)["person"]["email"]``.
 """
@@ -21,7 +21,6 @@ from sqlmodel import Session, col, select
 
 from api.workflows import meeting_plans, suggestions, table_plans
 from api.workflows.errors import NotFoundError
-from models.attendance import Attendance
 from models.entities import Event, Organisation, OrganisationPublic, Person, PersonPublic, Registration
 from models.feedback import Feedback, FeedbackPublic
 from models.outbox import OutboxMessage
@@ -31,12 +30,11 @@ FORMAT = "kohtaamo-person-export/1"
 
 
 def _registration(session: Session, registration: Registration) -> dict[str, Any]:
-    attendance = session.get(Attendance, registration.id) if registration.id is not None else None
     return {
         "source": registration.source,
         "checked_in_at": registration.checked_in_at,
-        "checked_out_at": attendance.checked_out_at if attendance else None,
-        "no_show": attendance.no_show if attendance else False,
+        "checked_out_at": registration.checked_out_at,
+        "no_show": registration.no_show,
         "cancelled": registration.cancelled,
     }
 

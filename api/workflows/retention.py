@@ -3,7 +3,7 @@ transaction.
 
 An event is old when its date lies more than ``months`` before today; events without a date
 are never purged (their age is unknown) and are listed so the organiser can date them. For
-each old event its registrations (with attendance), stored suggestions, feedback, outbox
+each old event its registrations (with check-in and -out), stored suggestions, feedback, outbox
 messages, stored plans and job results go; the event itself (name, date, venue, region,
 themes, round times) stays as a record that it took place. People left without a
 registration at any event are then erased completely (:mod:`api.workflows.erasure`).
@@ -24,7 +24,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from api.workflows.erasure import discard_cached, erase_uncommitted
-from models.attendance import Attendance
 from models.entities import Event, Person, Registration
 from models.feedback import Feedback
 from models.jobs import Job
@@ -85,10 +84,6 @@ def purge_events(
         for table in PER_EVENT:
             result = session.execute(sa.delete(table).where(col(table.event_id).in_(report.events)))
             report.removed[str(table.__tablename__)] = _count(result)
-        registered = select(Registration.id).where(col(Registration.event_id).in_(report.events))
-        report.removed["attendance"] = _count(
-            session.execute(sa.delete(Attendance).where(col(Attendance.registration_id).in_(registered)))
-        )
         people = session.exec(
             select(Registration.person_id).where(col(Registration.event_id).in_(report.events)).distinct()
         ).all()
