@@ -23,13 +23,15 @@ from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import SecretStr
 
 from api.body_limit import BodyLimit
 from api.db_outage import add_outage_handlers
 from api.jobs import JobRunner
+from api.keys import link_signer, secret_key
 from api.pages import mount_pages
+from api.ratelimit import BadTokenGuard, BadTokenLimiter
 from api.routes import ROUTERS
-from api.security import LinkSigner
 from api.settings import Settings, get_settings
 from api.workflows.errors import ConflictError, FieldError, NotFoundError, ProblemsError
 from matcher import TextEncoder
@@ -154,8 +156,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(config.database_url, pool_recycle=1800, pool_pre_ping=True)
+        key = secret_key(config)  # the explicit one, or the generated one kept in cache_dir
         app.state.engine = engine
-        app.state.settings = config
+        app.state.settings = config.model_copy(update={"secret_key": SecretStr(key)})
         app.state.encoder = encoder
         app.state.encoder_lock = threading.Lock()
         app.state.jobs = JobRunner(
@@ -165,9 +168,7 @@ def create_app(
             stale_after=timedelta(seconds=config.job_stale_seconds),
         )
         app.state.jobs.recover()
-        app.state.link_signer = LinkSigner(
-            config.secret_key, max_age_seconds=config.link_token_days * 24 * 3600
-        )
+        app.state.link_signer = link_signer(config, key)
         try:
             yield
         finally:
@@ -194,4 +195,6 @@ def create_app(
         app.include_router(router)
     mount_pages(app)
     app.add_middleware(BodyLimit, max_bytes=config.body_max_bytes())
+    app.state.bad_token_limiter = BadTokenLimiter(config.bad_token_limit_per_minute)
+    app.add_middleware(BadTokenGuard, limiter=app.state.bad_token_limiter)
     return app

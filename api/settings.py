@@ -38,11 +38,19 @@ class Settings(BaseSettings):
         default=Path.home() / ".cache" / "kohtaamo",
         description="Where embeddings and prepared model weights are kept between runs.",
     )
-    secret_key: str = Field(
-        default="change-me-in-production",
-        description="Signs participants' personal link tokens.",
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs participants' links and dashboard log-ins. Unset: a random key kept in"
+            " cache_dir/secret_key (0600); `serve` beyond loopback needs it set."
+        ),
     )
     link_token_days: int = Field(default=30, ge=1, description="How long a participant link stays valid.")
+    bad_token_limit_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="401 answers (bad tokens, links, log-ins) a client may get a minute before 429s.",
+    )
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
 
     # E-mail to participants (api/mail/). Sending needs smtp_host and mail_from; a dry run needs neither.

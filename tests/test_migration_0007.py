@@ -70,7 +70,7 @@ def _columns(url: str, table: str) -> set[str]:
 
 def test_0007_moves_the_marks_onto_the_registration_and_back(database_url: str) -> None:
     upgrade_database(database_url, "0005_outbox")
-    _seed_0005(database_url)
+    _seed_0005(database_url)  # 0006 (link nonces) runs on the way up and keeps these rows
     upgrade_database(database_url, "0007_registration_marks")
     assert current_revision(database_url) == "0007_registration_marks"
     assert _columns(database_url, "attendance") == set()
@@ -79,7 +79,7 @@ def test_0007_moves_the_marks_onto_the_registration_and_back(database_url: str) 
     moved = _marks(database_url, "SELECT id, checked_out_at, no_show FROM registration ORDER BY id")
     assert moved == [(1, LEFT_AT, False), (2, None, True), (3, None, False)]
 
-    downgrade_database(database_url, "0005_outbox")
+    downgrade_database(database_url, "0006_link_tokens")
     assert {"checked_out_at", "no_show"}.isdisjoint(_columns(database_url, "registration"))
     assert "heartbeat_at" not in _columns(database_url, "job")
     assert "attendance_restore" not in sa.inspect(make_engine(database_url)).get_table_names()

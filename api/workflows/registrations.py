@@ -19,7 +19,7 @@ from api.workflows.organisations import get_organisation
 from api.workflows.people import get_person, in_organisations
 from models import crud
 from models.access import Organiser
-from models.entities import Event, Organisation, Person, PersonCreate, Registration
+from models.entities import Event, Organisation, Person, PersonCreate, Registration, new_link_nonce
 from models.participation import is_present
 from models.validation import normalise_name
 
@@ -138,6 +138,8 @@ def _apply(mark: Mark, registration: Registration) -> None:
             raise ConflictError("no-show: this person has checked in")
         registration.no_show = True
     else:
+        if mark is Mark.CANCEL and not registration.cancelled:
+            registration.link_nonce = new_link_nonce()  # cancelling revokes the person's links
         registration.cancelled = mark is Mark.CANCEL
 
 

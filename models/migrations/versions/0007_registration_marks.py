@@ -3,7 +3,7 @@ separate attendance table, which goes), and a heartbeat on background jobs so th
 whose worker died is not left "running" forever
 
 Revision ID: 0007_registration_marks
-Revises: 0005_outbox
+Revises: 0006_link_tokens
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 from models.types import UTCDateTime
 
 revision: str = "0007_registration_marks"
-down_revision: str | None = "0005_outbox"
+down_revision: str | None = "0006_link_tokens"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
