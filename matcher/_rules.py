@@ -25,6 +25,7 @@ ACTIVE = 0
 MIN_SEC = 1
 FAC_LO = 2
 FAC_HI = 3
+SAMPLE = 256  # swap partners a repair step tries (all of them in rooms up to this size)
 
 
 @njit(cache=True)
@@ -178,8 +179,8 @@ def repair_walk(rs, g, sizes, lo, hi, movable, iterations):  # type: ignore[no-u
     """Min-conflicts walk from seating ``g`` towards one that breaks no rule; return its violation.
 
     Each step takes a movable person at a table that breaks a rule and applies the best move
-    or swap for the two tables involved (ties at random; one step in ten a random one, to
-    leave plateaus). Sizes and unmovable (pinned) people are never broken. ``g``, ``sizes``
+    or swap (with everyone, or with ``SAMPLE`` people drawn at random in larger rooms) for the
+    two tables involved (ties at random; one step in ten a random one, to leave plateaus). Sizes and unmovable (pinned) people are never broken. ``g``, ``sizes``
     and ``rs`` are updated in place; the walk stops as soon as the total violation is 0.
     """
     n = g.shape[0]
@@ -227,7 +228,8 @@ def repair_walk(rs, g, sizes, lo, hi, movable, iterations):  # type: ignore[no-u
                 ties += 1
                 if np.random.randint(ties) == 0:
                     bi, bb = -1, b
-        for j in range(n):
+        for q in range(min(n, SAMPLE)):
+            j = q if n <= SAMPLE else np.random.randint(n)
             b = g[j]
             if b == a or not movable[j]:
                 continue
