@@ -321,10 +321,24 @@ def feasible_rows(
         raise InfeasibleTablesError(reasons)
     rows = np.zeros((len(pins), rules.n), dtype=np.int64)
     for r in range(first, len(pins)):
-        rows[r] = flow_seating(r, pins[r], lo, hi, sep, sep_names, rng)
-        if rules.active:
-            rows[r] = _repair(r, rows[r], rules, sep, pins[r], lo, hi, seed + 101 * r)
+        rows[r] = round_seating(rules, lo, hi, sep, sep_names, pins, r, rng, seed + 101 * r)
     return rows
+
+
+def round_seating(
+    rules: TableRules,
+    lo: IntArray,
+    hi: IntArray,
+    sep: IntArray,
+    sep_names: list[Any],
+    pins: list[dict[int, int]],
+    r: int,
+    rng: np.random.Generator,
+    seed: int,
+) -> IntArray:
+    """A random seating of round ``r`` that meets every hard rule (flow, then repair)."""
+    seat = flow_seating(r, pins[r], lo, hi, sep, sep_names, rng)
+    return _repair(r, seat, rules, sep, pins[r], lo, hi, seed) if rules.active else seat
 
 
 def check_table_rules(
