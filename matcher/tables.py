@@ -2,8 +2,10 @@
 
 Seating people so that the total affinity inside tables is as large as possible is the
 Maximally Diverse Grouping Problem (MDGP). :func:`plan_tables` solves it with hard
-constraints (table sizes, ``separate``, ``pinned``, ``locked`` rounds) and soft, weighted
-goals (a cross-sector mix at every table, few repeat encounters over rounds);
+constraints (table sizes, ``separate``, ``pinned``, ``locked`` rounds, and the rules of
+:mod:`matcher.table_rules`: a sector's share of a table, sectors per table, facilitators
+spread one per table, pairs kept apart; :func:`check_table_rules` refuses infeasible ones
+before any search with :class:`InfeasibleTablesError`) and soft, weighted goals (a cross-sector mix at every table, few repeat encounters over rounds);
 :func:`table_plan_violations` / :func:`is_valid_table_plan` check a plan against the hard
 constraints (the checker beside the algorithm, as in networkx).
 
@@ -17,14 +19,19 @@ How the soft goals enter the search: both are folded into the pair weights the o
   round in which they already shared a table (a pair meeting in m rounds costs C(m, 2) times
   the penalty). Rounds are optimised in turn, each against the others (block coordinate
   ascent): first in order, each round seeing the rounds before it, then cyclically with all
-  other rounds fixed, until the time is up. Each step keeps the round's seating unless it
-  finds a better one, so the total never drops.
+  other rounds fixed. Each step keeps the round's seating unless it finds a better one, so
+  the total never drops. In rooms of up to 240 people the last 40 % of the time goes to
+  restarts of that ascent, each kept only if the plan improves (``bench.cpsat_rounds``
+  measures the gap to an exact solver on small 3-round cases).
 
 The search in each round is an iterated tabu search with move and swap neighbourhoods and
 O(1) evaluation of every candidate from per-person, per-table affinity sums (Numba kernels in
 :mod:`matcher._mdgp`). On the MDGPLIB benchmark, at the same time limit, its mean over 5
 seeds beats the mean of Lai & Hao's Iterated Maxima Search on every instance with n >= 60
-(``python -m bench.mdgp``; figures in ``bench/results/tables.md``).
+(``python -m bench.mdgp``; figures in ``bench/results/tables.md``). With hard rules on, the
+search only walks through seatings that keep them; its perturbations may break them and
+are repaired back (:mod:`matcher._rules`), since single moves and swaps do not always
+connect the seatings that meet every rule.
 """
 
 from __future__ import annotations
