@@ -5,7 +5,8 @@ Maximally Diverse Grouping Problem (MDGP). :func:`plan_tables` solves it with ha
 constraints (table sizes, ``separate``, ``pinned``, ``locked`` rounds, and the rules of
 :mod:`matcher.table_rules`: a sector's share of a table, sectors per table, facilitators
 spread one per table, pairs kept apart; :func:`check_table_rules` refuses infeasible ones
-before any search with :class:`InfeasibleTablesError`) and soft, weighted goals (a cross-sector mix at every table, few repeat encounters over rounds);
+before any search with :class:`InfeasibleTablesError`) and soft, weighted goals (a
+cross-sector mix at every table, few repeat encounters over rounds);
 :func:`table_plan_violations` / :func:`is_valid_table_plan` check a plan against the hard
 constraints (the checker beside the algorithm, as in networkx).
 
