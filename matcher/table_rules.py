@@ -180,10 +180,12 @@ def _min_sector_reasons(rules: TableRules, lo: IntArray, hi: IntArray) -> list[s
     ]
 
 
-def _pin_reasons(rules: TableRules, pins: list[dict[int, int]], hi: IntArray) -> list[str]:
+def _pin_reasons(rules: TableRules, pins: list[dict[int, int]], hi: IntArray, first: int) -> list[str]:
     out = []
     apart_set = {tuple(p) for p in rules.apart.tolist()}
     for r, round_pins in enumerate(pins):
+        if r < first:  # locked rounds are played: their pins are not checked
+            continue
         by_table: dict[int, list[int]] = {}
         for person, t in round_pins.items():
             by_table.setdefault(t, []).append(person)
@@ -315,7 +317,9 @@ def feasible_rows(
 ) -> IntArray:
     """One seating per round from ``first`` on that meets every hard rule (else the error)."""
     reasons = (
-        _share_reasons(rules, lo, hi) + _min_sector_reasons(rules, lo, hi) + _pin_reasons(rules, pins, hi)
+        _share_reasons(rules, lo, hi)
+        + _min_sector_reasons(rules, lo, hi)
+        + _pin_reasons(rules, pins, hi, first)
     )
     if reasons:
         raise InfeasibleTablesError(reasons)
