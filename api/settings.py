@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         ge=1,
         description="401 answers (bad tokens, links, log-ins) a client may get a minute before 429s.",
     )
+    retention_months: int = Field(
+        default=24, ge=1, description="`kohtaamo event purge` default: purge events older than this."
+    )
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
 
     # E-mail to participants (api/mail/). Sending needs smtp_host and mail_from; a dry run needs neither.

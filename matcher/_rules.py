@@ -25,6 +25,7 @@ ACTIVE = 0
 MIN_SEC = 1
 FAC_LO = 2
 FAC_HI = 3
+SAMPLE = 256  # swap partners a repair step tries (all of them in rooms up to this size)
 
 
 @njit(cache=True)
@@ -174,13 +175,26 @@ def kick(rs, g, sizes, lo, hi, movable, strength):  # type: ignore[no-untyped-de
 
 
 @njit(cache=True)
+def _keep(d, best, ties):  # type: ignore[no-untyped-def]
+    """(take, ties): whether candidate d replaces the kept one (reservoir choice among ties)."""
+    if d < best:
+        return True, 1
+    if d == best:
+        ties += 1
+        return np.random.randint(ties) == 0, ties
+    return False, ties
+
+
+@njit(cache=True)
 def repair_walk(rs, g, sizes, lo, hi, movable, iterations):  # type: ignore[no-untyped-def]
     """Min-conflicts walk from seating ``g`` towards one that breaks no rule; return its violation.
 
-    Each step takes a movable person at a table that breaks a rule and applies the best move
-    or swap for the two tables involved (ties at random; one step in ten a random one, to
-    leave plateaus). Sizes and unmovable (pinned) people are never broken. ``g``, ``sizes``
-    and ``rs`` are updated in place; the walk stops as soon as the total violation is 0.
+    Each step takes a movable person i at a table t that breaks a rule and applies the best
+    change for the two tables involved: i moves or swaps, or someone else moves to t (partners
+    are everyone, or ``SAMPLE`` people drawn at random in larger rooms); ties at random, and
+    one step in ten a random change, to leave plateaus.
+    Sizes and unmovable (pinned) people are never broken. ``g``, ``sizes`` and ``rs`` are
+    updated in place; the walk stops as soon as the total violation is 0.
     """
     n = g.shape[0]
     n_groups = lo.shape[0]
@@ -214,34 +228,36 @@ def repair_walk(rs, g, sizes, lo, hi, movable, iterations):  # type: ignore[no-u
         a = g[i]
         noisy = np.random.random() < 0.1
         best = 1 << 30
-        bi = -2
-        bb = -1
+        bm = -1  # the mover
+        bi = -2  # swap partner, -1: a move
+        bb = -1  # target table
         ties = 0
         for b in range(n_groups):
             if b == a or sizes[a] <= lo[a] or sizes[b] >= hi[b]:
                 continue
             d = np.random.randint(1000) if noisy else _delta(rs, sizes, i, -1, a, b)
-            if d < best:
-                best, bi, bb, ties = d, -1, b, 1
-            elif d == best:
-                ties += 1
-                if np.random.randint(ties) == 0:
-                    bi, bb = -1, b
-        for j in range(n):
+            take, ties = _keep(d, best, ties)
+            if take:
+                best, bm, bi, bb = d, i, -1, b
+        for q in range(min(n, SAMPLE)):
+            j = q if n <= SAMPLE else np.random.randint(n)
             b = g[j]
             if b == a or not movable[j]:
                 continue
             d = np.random.randint(1000) if noisy else _delta(rs, sizes, i, j, a, b)
-            if d < best:
-                best, bi, bb, ties = d, j, b, 1
-            elif d == best:
-                ties += 1
-                if np.random.randint(ties) == 0:
-                    bi, bb = j, b
+            take, ties = _keep(d, best, ties)
+            if take:
+                best, bm, bi, bb = d, i, j, b
+            # or j joins table a (the only fix when a is too small to give anyone away)
+            if sizes[b] > lo[b] and sizes[a] < hi[a]:
+                d = np.random.randint(1000) if noisy else _delta(rs, sizes, j, -1, b, a)
+                take, ties = _keep(d, best, ties)
+                if take:
+                    best, bm, bi, bb = d, j, -1, a
         if bi == -2:
             continue
         if noisy:
-            best = _delta(rs, sizes, i, bi, a, bb)
-        _apply(rs, g, sizes, i, bi, bb)
+            best = _delta(rs, sizes, bm, bi, g[bm], bb)
+        _apply(rs, g, sizes, bm, bi, bb)
         total += best
     return total

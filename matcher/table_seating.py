@@ -146,7 +146,10 @@ def flow_seating(
     pinned_count = np.bincount(seat[seat >= 0], minlength=n_tables)
     free = np.flatnonzero(seat < 0)
     labels = sorted({int(sep[i]) for i in free if sep[i] >= 0})
-    members = {lab: [int(i) for i in free if sep[i] == lab] for lab in labels}
+    members: dict[int, list[int]] = {lab: [] for lab in labels}
+    for i in free.tolist():
+        if sep[i] >= 0:
+            members[int(sep[i])].append(i)
     for lab, people in members.items():
         allowed = n_tables - len({int(seat[i]) for i in np.flatnonzero((sep == lab) & (seat >= 0))})
         if len(people) > allowed:
@@ -202,14 +205,13 @@ def flow_seating(
                 f"together with separate and pinned ({len(free)} people to seat, {len(pins)} pinned)"
             ]
         )
-    flow = result.flow.tocsr()
+    flow = result.flow.tocsr()[lab0 : free_node + 1, tab0 : tab0 + n_tables].toarray()
     for k, lab in enumerate(labels):
         people = list(rng.permutation(members[lab]))
-        for t in range(n_tables):
-            if flow[lab0 + k, tab0 + t] > 0:
-                seat[people.pop()] = t
+        for t in np.flatnonzero(flow[k] > 0).tolist():
+            seat[people.pop()] = t
     order = list(rng.permutation(unlabelled))
     for t in range(n_tables):
-        for _ in range(int(flow[free_node, tab0 + t])):
+        for _ in range(int(flow[-1, t])):
             seat[order.pop()] = t
     return seat

@@ -17,7 +17,6 @@ Example:
 """
 
 import datetime as dt
-import secrets
 from typing import Optional
 
 import sqlalchemy as sa
@@ -25,7 +24,7 @@ from pydantic import field_validator
 from sqlmodel import Field, Relationship, SQLModel
 
 from matcher.taxonomy import LANGUAGES, REGIONS, SECTORS, THEMES
-from models.types import UTCDateTime, check_codes, json_list, one_of
+from models.types import UTCDateTime, check_codes, json_list, new_link_nonce, one_of
 from models.validation import (
     EVENT_STATUSES,
     REGISTRATION_SOURCES,
@@ -311,16 +310,6 @@ class EventPublic(EventBase):
 
 
 # --------------------------------------------------------------------------- Registration
-
-
-def new_link_nonce() -> str:
-    """A fresh random nonce for a registration's personal links (22 URL-safe characters).
-
-    Example:
-        >>> len(new_link_nonce()), new_link_nonce() != new_link_nonce()
-        (22, True)
-    """
-    return secrets.token_urlsafe(16)
 
 
 class RegistrationBase(SQLModel):

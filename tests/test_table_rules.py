@@ -240,3 +240,13 @@ def test_rules_are_not_checked_on_locked_rounds():
     plan = plan_tables(np.zeros((4, 4)), [(2, 2)] * 2, 2, apart=[(0, 1)], locked=locked, seconds=0.05)
     assert plan.violations == ()
     assert plan.assignment[1, 0] != plan.assignment[1, 1]
+
+
+def test_pins_of_a_locked_round_are_not_held_against_the_rules():
+    locked = np.array([[1, 1, 0, 0]])
+    pinned = {(0, 0): 1, (0, 1): 1}  # together in the played round, as it happened
+    plan = plan_tables(
+        np.zeros((4, 4)), [(2, 2)] * 2, 2, apart=[(0, 1)], pinned=pinned, locked=locked, seconds=0.05
+    )
+    assert plan.violations == ()
+    assert plan.assignment[1, 0] != plan.assignment[1, 1]

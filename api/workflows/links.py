@@ -27,7 +27,8 @@ from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, SCOPE_UNSUBSCRIBE, LinkSign
 from api.workflows.common import retrying
 from api.workflows.errors import NotFoundError
 from models import crud
-from models.entities import Registration, new_link_nonce
+from models.entities import Registration
+from models.types import new_link_nonce
 
 PAGE_PATH = "/p/{token}"
 FEEDBACK_PATH = "/p/{token}/feedback"

@@ -19,8 +19,9 @@ from api.workflows.organisations import get_organisation
 from api.workflows.people import get_person, in_organisations
 from models import crud
 from models.access import Organiser
-from models.entities import Event, Organisation, Person, PersonCreate, Registration, new_link_nonce
+from models.entities import Event, Organisation, Person, PersonCreate, Registration
 from models.participation import is_present
+from models.types import new_link_nonce
 from models.validation import normalise_name
 
 
