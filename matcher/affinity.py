@@ -96,6 +96,8 @@ class AffinityConfig:
         theme_weight: weight of theme Jaccard overlap.
         similarity_weight: weight of description/keyword similarity.
         need_max_weight: pooling over a profile's needs: 0 = mean of best matches, 1 = best need only.
+        offer_softness: pooling of one need over the other profile's offers (:func:`pool_offers`):
+            0 = the best offer only, τ > 0 = soft maximum at temperature τ (fused z units).
         dense_weight, lexical_weight: fusion weights of the dense and the character n-gram
             channel, applied to per-channel z-scores (0 switches a channel off). Default: dense
             only, because on planted events with multilingual E5 the lexical channel lowered
@@ -113,6 +115,7 @@ class AffinityConfig:
     theme_weight: float = 0.2
     similarity_weight: float = 0.2
     need_max_weight: float = 0.5
+    offer_softness: float = 0.0
     dense_weight: float = 1.0
     lexical_weight: float = 0.0
     calibration_center: float = 4.0
@@ -136,6 +139,8 @@ class AffinityConfig:
         ):
             if not float(getattr(self, name)) >= 0.0:
                 raise ValueError(f"{name}: must be a non-negative number, got {getattr(self, name)!r}")
+        if not self.offer_softness >= 0.0:
+            raise ValueError(f"offer_softness: must be a non-negative number, got {self.offer_softness!r}")
         if not 0.0 <= self.need_max_weight <= 1.0:
             raise ValueError(f"need_max_weight: must lie in [0, 1], got {self.need_max_weight!r}")
         if self.dense_weight + self.lexical_weight <= 0:
@@ -304,8 +309,8 @@ class StatementScorer:
         if need_rows.size == 0 or offer_rows.size == 0:
             return out
         col_of = np.searchsorted(cols, st.offer_owner[offer_rows])
-        z_best = _segment_reduce(
-            self.need_offer_z(need_rows, offer_rows), col_of, len(cols), np.maximum, axis=1
+        z_best = pool_offers(
+            self.need_offer_z(need_rows, offer_rows), col_of, len(cols), self.config.offer_softness
         )
         has_offers = np.zeros(len(cols), dtype=np.bool_)
         has_offers[col_of] = True
@@ -329,6 +334,33 @@ class StatementScorer:
     ) -> StatementScorer:
         """The same calibration over another statement set (the event after a walk-in)."""
         return StatementScorer(statements, dense, lexical, self.need_offer, self.text, self.config)
+
+
+def pool_offers(z: F32, col_of: I64, n_cols: int, softness: float) -> F32:
+    """Pool each need's z-scores over each profile's offers: a maximum, hard or soft.
+
+    ``z``: (needs, offers), offers grouped by profile (``col_of``, non-decreasing). With
+    ``softness`` 0 a need is met by the profile's best offer alone; with ``softness`` τ > 0 by
+    the soft maximum ``τ · log Σ exp(z / τ)`` over the profile's offers, which is never below
+    the best offer and adds up to ``τ · log n`` for n offers as good as it: a body of work that
+    meets a need several times over counts for more than one lucky phrase (bench/expertise.py).
+    Profiles without offers get 0 (masked by the caller).
+
+    Example:
+        >>> z = np.array([[2.0, 0.0, 1.0]], np.float32)
+        >>> pool_offers(z, np.array([0, 0, 1]), 2, 0.0).tolist()
+        [[2.0, 1.0]]
+        >>> [round(v, 3) for v in pool_offers(z, np.array([0, 0, 1]), 2, 1.0)[0].tolist()]
+        [2.127, 1.0]
+    """
+    top = _segment_reduce(z, col_of, n_cols, np.maximum, axis=1)
+    if softness == 0.0 or z.size == 0:
+        return top
+    tau = np.float32(softness)
+    e = np.exp((z - top[:, col_of]) / tau)
+    total = _segment_reduce(e, col_of, n_cols, np.add, axis=1)
+    soft = top + tau * np.log(np.maximum(total, np.float32(1.0)))
+    return np.asarray(soft, dtype=np.float32)
 
 
 def _segment_reduce(values: F32, segment: I64, n_segments: int, ufunc: np.ufunc, *, axis: int) -> F32:
