@@ -6,7 +6,7 @@ A suggestion's strongest reasons quote a need of one side and the offer of the o
 meets it ("They offer 'X', which you are looking for"). A quoted pair that does not match is
 worse than no reason, so such a reason is shown only when its fused z-score (standard
 deviations above the event's background of need-offer pairs) clears
-:data:`matcher.reasons.REASON_MIN_Z`. This benchmark calibrates that threshold on
+:data:`matcher.affinity_config.REASON_MIN_Z`. This benchmark calibrates that threshold on
 ``bench/data/reason_labels.json``: (need, offer) pairs of the sample event
 (``models/sample_data``), each read and labelled match / no match by a person once, before any
 threshold was fitted (the file says how they were chosen and judged).
@@ -32,9 +32,9 @@ import numpy as np
 
 from bench import report
 from matcher.affinity import Affinity, affinity
+from matcher.affinity_config import REASON_MIN_Z
 from matcher.embed import Embedder
 from matcher.profile import Profile
-from matcher.reasons import REASON_MIN_Z
 from matcher.suggest import suggest_from_affinity
 
 LABELS = Path(__file__).parent / "data" / "reason_labels.json"
@@ -90,7 +90,20 @@ class Calibration:
     high: float
 
 
-def calibrate(z: np.ndarray, match: np.ndarray, target: float, n_boot: int = 2000) -> Calibration:
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson interval of a proportion (honest at small n, unlike a bootstrap of 3 hits).
+
+    Example:
+        >>> [round(x, 2) for x in wilson(3, 3)]
+        [0.44, 1.0]
+    """
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)
+
+
+def calibrate(z: np.ndarray, match: np.ndarray, target: float) -> Calibration:
     """Scan thresholds at the labelled pairs' own z-scores, from the lowest up."""
     order = np.argsort(-z)
     zs, ys = z[order], match[order].astype(np.float64)
@@ -99,9 +112,7 @@ def calibrate(z: np.ndarray, match: np.ndarray, target: float, n_boot: int = 200
     n = int(ok.max()) + 1 if ok.size else 0
     if n == 0:
         return Calibration(float("inf"), 0, float("nan"), float("nan"), float("nan"))
-    rng = np.random.default_rng(0)
-    boot = [ys[:n][rng.integers(0, n, n)].mean() for _ in range(n_boot)]
-    low, high = np.percentile(boot, [2.5, 97.5])
+    low, high = wilson(int(ys[:n].sum()), n)
     return Calibration(float(zs[n - 1]), n, float(precision[n - 1]), float(low), float(high))
 
 
@@ -112,6 +123,13 @@ def shown_pairs(aff: Affinity, k: int = 5) -> list[tuple[str, str]]:
         for s in lst:
             out += [(r.other, r.phrase) for r in s.reasons if r.kind in STATEMENT_KINDS]
     return out
+
+
+def ci(pairs: set[tuple[str, str]], labels: dict[tuple[str, str], bool]) -> str:
+    if not pairs:
+        return "-"
+    low, high = wilson(sum(labels[p] for p in pairs), len(pairs))
+    return f"{low:.2f}-{high:.2f}"
 
 
 def run(target: float) -> str:
@@ -140,7 +158,7 @@ def run(target: float) -> str:
     lines += [
         "",
         f"Lowest threshold reaching precision {target}: z ≥ {cal.threshold:.2f} keeps {cal.kept} labelled pairs, "
-        f"precision {cal.precision:.3f} (bootstrap over pairs {cal.low:.2f}-{cal.high:.2f}).",
+        f"precision {cal.precision:.3f} (95 % Wilson interval {cal.low:.2f}-{cal.high:.2f}).",
     ]
     shown = shown_pairs(aff)
     labelled = [p for p in shown if p in labels]
@@ -149,7 +167,8 @@ def run(target: float) -> str:
         "",
         f"Shipped threshold `REASON_MIN_Z` = {REASON_MIN_Z}: the demo's 5 suggestions per person show "
         f"{len(shown)} statement reasons ({len(set(shown))} distinct pairs); {len(labelled)} are labelled, "
-        f"{good} of them matches (precision {good / len(labelled) if labelled else float('nan'):.3f}).",
+        f"{good} of them matches (precision {good / len(labelled) if labelled else float('nan'):.3f}, "
+        f"95 % Wilson interval over distinct pairs {ci(set(labelled), labels)}).",
     ]
     missing = sorted(set(shown) - set(labels))
     if missing:
