@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,11 +23,15 @@ from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import SecretStr
 
+from api.body_limit import BodyLimit
+from api.db_outage import add_outage_handlers
 from api.jobs import JobRunner
+from api.keys import link_signer, secret_key
 from api.pages import mount_pages
+from api.ratelimit import BadTokenGuard, BadTokenLimiter
 from api.routes import ROUTERS
-from api.security import LinkSigner
 from api.settings import Settings, get_settings
 from api.workflows.errors import ConflictError, FieldError, NotFoundError, ProblemsError
 from matcher import TextEncoder
@@ -150,15 +155,20 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(config.database_url, pool_recycle=1800)
+        engine = make_engine(config.database_url, pool_recycle=1800, pool_pre_ping=True)
+        key = secret_key(config)  # the explicit one, or the generated one kept in cache_dir
         app.state.engine = engine
-        app.state.settings = config
+        app.state.settings = config.model_copy(update={"secret_key": SecretStr(key)})
         app.state.encoder = encoder
         app.state.encoder_lock = threading.Lock()
-        app.state.jobs = JobRunner(engine, max_workers=job_workers)
-        app.state.link_signer = LinkSigner(
-            config.secret_key, max_age_seconds=config.link_token_days * 24 * 3600
+        app.state.jobs = JobRunner(
+            engine,
+            max_workers=job_workers,
+            heartbeat_seconds=config.job_heartbeat_seconds,
+            stale_after=timedelta(seconds=config.job_stale_seconds),
         )
+        app.state.jobs.recover()
+        app.state.link_signer = link_signer(config, key)
         try:
             yield
         finally:
@@ -180,7 +190,11 @@ def create_app(
     app.add_exception_handler(sa.exc.IntegrityError, _integrity)
     app.add_exception_handler(sa.exc.DataError, _data_error)
     app.add_exception_handler(OverflowError, _overflow)
+    add_outage_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     mount_pages(app)
+    app.add_middleware(BodyLimit, max_bytes=config.body_max_bytes())
+    app.state.bad_token_limiter = BadTokenLimiter(config.bad_token_limit_per_minute)
+    app.add_middleware(BadTokenGuard, limiter=app.state.bad_token_limiter)
     return app

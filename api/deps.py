@@ -21,7 +21,7 @@ from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBear
 from sqlmodel import Session, col
 
 from api.jobs import JobRunner
-from api.security import InvalidTokenError, LinkClaims, LinkSigner
+from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, InvalidTokenError, LinkClaims, LinkSigner
 from api.workflows.organisers import authenticate
 from api.workflows.scope import organises
 from api.workflows.scoring import load_encoder
@@ -135,28 +135,35 @@ async def participant_token(
     return token
 
 
-def token_claims(signer: LinkSigner, token: str) -> LinkClaims:
-    """The person and event a link token names, if its signature and age check out; 401 if
-    tampered or expired. (The registration is checked by the caller's query.)"""
+def token_claims(signer: LinkSigner, token: str, scopes: tuple[str, ...] = (SCOPE_PAGE,)) -> LinkClaims:
+    """The person, event and nonce a link token names, if its signature and age check out and
+    its scope is one of ``scopes``; 401 otherwise. (The registration and its nonce are checked
+    by the caller's query.)"""
     try:
         claims = signer.load(token)
     except InvalidTokenError as exc:
         raise unauthorised(str(exc)) from None
     if not (claims.person_id <= MAX_ID and claims.event_id <= MAX_ID):
         raise unauthorised("this link is no longer valid")
+    if claims.scope not in scopes:
+        raise unauthorised(f"this is a {claims.scope} link: it does not open this")
     return claims
 
 
-def resolve_participant(session: Session, signer: LinkSigner, token: str) -> Participant:
-    """The person and event of a valid link token; 401 if tampered, expired, or the
-    registration is gone or cancelled. One small query (this is the hot path of the service)."""
-    claims = token_claims(signer, token)
+def resolve_participant(
+    session: Session, signer: LinkSigner, token: str, scopes: tuple[str, ...] = (SCOPE_PAGE,)
+) -> Participant:
+    """The person and event of a valid link token of one of ``scopes``; 401 if tampered,
+    expired, revoked (another nonce), or the registration is gone or cancelled. One small
+    query (this is the hot path of the service)."""
+    claims = token_claims(signer, token, scopes)
     row = session.execute(
         sa.select(Person.language)  # type: ignore[call-overload]
         .join(Registration, col(Registration.person_id) == col(Person.id))
         .where(
             Person.id == claims.person_id,
             Registration.event_id == claims.event_id,
+            Registration.link_nonce == claims.nonce,
             col(Registration.cancelled).is_(False),
         )
     ).first()
@@ -175,6 +182,18 @@ def current_participant(
 
 
 ParticipantDep = Annotated[Participant, Depends(current_participant)]
+
+
+def current_feedback_giver(
+    session: SessionDep,
+    signer: Annotated[LinkSigner, Depends(link_signer)],
+    token: Annotated[str, Depends(participant_token)],
+) -> Participant:
+    """The participant behind a page or feedback link (the feedback routes accept either)."""
+    return resolve_participant(session, signer, token, (SCOPE_PAGE, SCOPE_FEEDBACK))
+
+
+FeedbackGiverDep = Annotated[Participant, Depends(current_feedback_giver)]
 
 
 def encoder_loader(request: Request) -> Callable[[], TextEncoder]:

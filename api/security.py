@@ -5,9 +5,12 @@ checks the secret against ``Organiser.token_hash``; only the hash is stored. Arg
 on purpose, so successful checks are remembered in-process for a short while (keyed by a
 SHA-256 of the token and the stored hash, so rotating a token invalidates the memo).
 
-Participant link tokens (the link an e-mail carries) are itsdangerous signatures of
-``{"p": person_id, "e": event_id}`` with a timestamp; they expire after
-``Settings.link_token_days`` and give access to that person's view of that event only.
+Participant link tokens (the links an e-mail carries) are itsdangerous signatures of
+``{"p": person_id, "e": event_id, "n": nonce, "s": scope}`` with a timestamp. The nonce is the
+registration's ``link_nonce``: a new one (revoke, reissue, cancel) kills every older link of that
+registration. The scope says which door the token opens: ``page`` (their page, suggestions,
+seats, feedback), ``feedback`` (the feedback form only) or ``unsubscribe`` (only that), so an
+unsubscribe link cannot read anything. Tokens expire after ``Settings.link_token_days``.
 
 Example:
     >>> token, token_hash = new_organiser_token(7)
@@ -16,8 +19,8 @@ Example:
     >>> verify_secret(token, token_hash)
     True
     >>> signer = LinkSigner("secret", max_age_seconds=60)
-    >>> signer.load(signer.dump(person_id=3, event_id=5))
-    LinkClaims(person_id=3, event_id=5)
+    >>> signer.load(signer.dump(person_id=3, event_id=5, nonce="n1", scope="feedback"))
+    LinkClaims(person_id=3, event_id=5, nonce='n1', scope='feedback')
 """
 
 from __future__ import annotations
@@ -88,12 +91,19 @@ def verify_secret(token: str, token_hash: str) -> bool:
     return True
 
 
+SCOPE_PAGE, SCOPE_FEEDBACK, SCOPE_UNSUBSCRIBE = "page", "feedback", "unsubscribe"
+SCOPES = (SCOPE_PAGE, SCOPE_FEEDBACK, SCOPE_UNSUBSCRIBE)
+
+
 @dataclass(frozen=True)
 class LinkClaims:
-    """Who a participant link token speaks for: one person at one event."""
+    """Who a participant link token speaks for (one person at one event, one registration's
+    nonce) and what it may open (``scope``)."""
 
     person_id: int
     event_id: int
+    nonce: str = ""
+    scope: str = SCOPE_PAGE
 
 
 class LinkSigner:
@@ -103,9 +113,12 @@ class LinkSigner:
         self._serializer = URLSafeTimedSerializer(secret_key, salt="kohtaamo-participant-link")
         self.max_age_seconds = max_age_seconds
 
-    def dump(self, *, person_id: int, event_id: int) -> str:
-        """A link token for ``person_id`` at ``event_id``."""
-        return str(self._serializer.dumps({"p": person_id, "e": event_id}))
+    def dump(self, *, person_id: int, event_id: int, nonce: str = "", scope: str = SCOPE_PAGE) -> str:
+        """A ``scope`` link token for ``person_id`` at ``event_id``, bound to the registration's
+        ``nonce`` (without it the token opens nothing: no registration has an empty nonce)."""
+        if scope not in SCOPES:
+            raise ValueError(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
+        return str(self._serializer.dumps({"p": person_id, "e": event_id, "n": nonce, "s": scope}))
 
     def load(self, token: str) -> LinkClaims:
         """The claims of a valid token; :class:`InvalidTokenError` if tampered with or expired."""
@@ -130,4 +143,7 @@ class LinkSigner:
 def _claims(data: object) -> LinkClaims | None:
     if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("e"), int):
         return None
-    return LinkClaims(person_id=data["p"], event_id=data["e"])
+    nonce, scope = data.get("n"), data.get("s")
+    if not isinstance(nonce, str) or not nonce or scope not in SCOPES:
+        return None  # tokens of earlier versions (no nonce, no scope) open nothing
+    return LinkClaims(person_id=data["p"], event_id=data["e"], nonce=nonce, scope=str(scope))

@@ -17,6 +17,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.spreadsheet import SheetLimits
+
 
 class Settings(BaseSettings):
     """Configuration of a Kohtaamo installation."""
@@ -36,11 +38,19 @@ class Settings(BaseSettings):
         default=Path.home() / ".cache" / "kohtaamo",
         description="Where embeddings and prepared model weights are kept between runs.",
     )
-    secret_key: str = Field(
-        default="change-me-in-production",
-        description="Signs participants' personal link tokens.",
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs participants' links and dashboard log-ins. Unset: a random key kept in"
+            " cache_dir/secret_key (0600); `serve` beyond loopback needs it set."
+        ),
     )
     link_token_days: int = Field(default=30, ge=1, description="How long a participant link stays valid.")
+    bad_token_limit_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="401 answers (bad tokens, links, log-ins) a client may get a minute before 429s.",
+    )
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
 
     # E-mail to participants (api/mail/). Sending needs smtp_host and mail_from; a dry run needs neither.
@@ -64,6 +74,36 @@ class Settings(BaseSettings):
     session_cookie_secure: bool = Field(
         default=False, description="Send the dashboard cookie over HTTPS only (set it behind TLS)."
     )
+
+    # Uploads and imports (api/routes/imports.py, kohtaamo import): over a limit is a 413.
+    upload_max_mib: int = Field(default=20, ge=1, description="Largest registration file accepted, in MiB.")
+    import_max_rows: int = Field(default=20_000, ge=1, description="Most data rows in one imported file.")
+    import_max_unpacked_mib: int = Field(
+        default=100, ge=1, description="Most an XLSX file may unpack to, in MiB (refuses zip bombs)."
+    )
+
+    # Background jobs (api/jobs.py): a job whose worker is silent this long is marked failed.
+    job_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, description="How often workers renew their jobs."
+    )
+    job_stale_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Silence after which a job's worker counts as dead (at least 2 beats).",
+    )
+
+    def sheet_limits(self) -> SheetLimits:
+        """The import limits as the spreadsheet reader takes them."""
+        mib = 1024 * 1024
+        return SheetLimits(
+            max_bytes=self.upload_max_mib * mib,
+            max_rows=self.import_max_rows,
+            max_unpacked_bytes=self.import_max_unpacked_mib * mib,
+        )
+
+    def body_max_bytes(self) -> int:
+        """The largest request body: an upload at the limit plus its multipart framing."""
+        return self.upload_max_mib * 1024 * 1024 + 64 * 1024
 
 
 @lru_cache(maxsize=1)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matcher.profile import Profile
 from matcher.taxonomy import SECTORS, THEMES
@@ -309,7 +310,7 @@ def _pair_topics(
 
 
 def _plant_pairs(
-    index: _Index, sectors: list[str], rng: np.random.Generator, cross_share: float
+    index: _Index, sectors: list[str], rng: np.random.Generator, cross_share: float | None
 ) -> list[tuple[int, int]]:
     """Pair every organisation (mostly across sectors) and plant a reciprocal topic pair in each."""
     n = len(sectors)
@@ -318,10 +319,13 @@ def _plant_pairs(
     leftovers: list[int] = []
     while unpaired:
         a = unpaired.pop(0)
-        cross = bool(rng.random() < cross_share)
-        preferred = [j for j in unpaired if (sectors[j] != sectors[a]) == cross]
-        others = [j for j in unpaired if (sectors[j] != sectors[a]) != cross]
-        for j in preferred + others:
+        if cross_share is None:  # sector-blind: the first partner (random order) the bank allows
+            candidates = list(unpaired)
+        else:
+            cross = bool(rng.random() < cross_share)
+            preferred = [j for j in unpaired if (sectors[j] != sectors[a]) == cross]
+            candidates = preferred + [j for j in unpaired if (sectors[j] != sectors[a]) != cross]
+        for j in candidates:
             chosen = _pair_topics(index, sectors, a, j, rng)
             if chosen:
                 unpaired.remove(j)
@@ -641,6 +645,35 @@ def _texts(
     return texts["offers"], texts["needs"]
 
 
+@cache
+def _free_pools() -> dict[str, tuple[tuple[str, ...], NDArray[np.float64]]]:
+    """Themes and keywords of the bank with their frequencies over topics (one pool per language)."""
+    pools = {}
+    for field in ("themes", "keywords"):
+        for lang in ("fi", "sv"):
+            counts = Counter(
+                x for t in _bank().topics for x in (t.themes if field == "themes" else t.keywords_in(lang))
+            )
+            values = tuple(sorted(counts))
+            weights = np.array([counts[v] for v in values], dtype=np.float64)
+            pools[f"{field} {lang}"] = (values, weights / weights.sum())
+    return pools
+
+
+def _free_draw(rng: np.random.Generator, field: str, language: str) -> tuple[str, ...]:
+    """1-4 themes or 2-5 keywords drawn independently of the organisation's topics and partners.
+
+    They used to come from the organisation's offered and needed topics, which gave the answer
+    away: good partners shared 0.63-0.79 of their themes, other pairs 0.14-0.19 (issue 14), and
+    a theme-overlap ranker that reads no text beat the engine. Drawn at the bank's frequencies,
+    they look like real metadata but carry no label; ``bench.leaks`` checks that.
+    """
+    values, p = _free_pools()[f"{field} {'sv' if language == 'sv' else 'fi'}"]
+    low, high = (1, 4) if field == "themes" else (2, 5)
+    n = int(rng.integers(low, high + 1))
+    return tuple(str(values[int(i)]) for i in rng.choice(len(values), size=n, replace=False, p=p))
+
+
 def _main_offers(index: _Index, pairs: list[tuple[int, int]]) -> dict[int, str]:
     """Each organisation's first planted offer: it names the organisation's field."""
     main: dict[int, str] = {}
@@ -656,6 +689,7 @@ def _build_orgs(
     index: _Index,
     pairs: list[tuple[int, int]],
     rng: np.random.Generator,
+    free_metadata: bool,
 ) -> list[_Org]:
     by_code = {t.code: t for t in _bank().topics}
     main_offer = _main_offers(index, pairs)
@@ -671,6 +705,8 @@ def _build_orgs(
         offers, needs = _texts(o, lang, field_themes, index, phrases, chosen, rng)
         name = _unique_name(_org_name(sector, lang, field_topic.themes[0], rng), taken)
         field = field_topic.field_sv if lang == "sv" else field_topic.field_fi
+        topic_themes = tuple(dict.fromkeys(field_themes + tuple(th for t in needed for th in t.themes)))[:4]
+        topic_keywords = tuple(dict.fromkeys(k for t in offered + needed for k in t.keywords_in(lang)))[:5]
         orgs.append(
             _Org(
                 name=name,
@@ -680,15 +716,15 @@ def _build_orgs(
                 offers=offers,
                 needs=needs,
                 description=_description(name, sector, lang, region, field, rng),
-                themes=tuple(dict.fromkeys(field_themes + tuple(th for t in needed for th in t.themes)))[:4],
-                keywords=tuple(dict.fromkeys(k for t in offered + needed for k in t.keywords_in(lang)))[:5],
+                themes=_free_draw(rng, "themes", lang) if free_metadata else topic_themes,
+                keywords=_free_draw(rng, "keywords", lang) if free_metadata else topic_keywords,
             )
         )
     return orgs
 
 
 def _check_params(
-    n_orgs: int, people_per_org: tuple[int, int], swedish_share: float, cross_share: float
+    n_orgs: int, people_per_org: tuple[int, int], swedish_share: float, cross_share: float | None
 ) -> None:
     if n_orgs < 2:
         raise ValueError(f"n_orgs: {n_orgs} is too small; a planted event needs at least 2 organisations")
@@ -697,7 +733,7 @@ def _check_params(
         raise ValueError(f"people_per_org: {people_per_org!r} must be (low, high) with 1 <= low <= high")
     if not 0.0 <= swedish_share <= 1.0:
         raise ValueError(f"swedish_share: {swedish_share} must be between 0 and 1")
-    if not 0.0 <= cross_share <= 1.0:
+    if cross_share is not None and not 0.0 <= cross_share <= 1.0:
         raise ValueError(f"cross_share: {cross_share} must be between 0 and 1")
 
 
@@ -707,14 +743,21 @@ def generate_event(
     seed: int = 0,
     people_per_org: tuple[int, int] = (1, 2),
     swedish_share: float = 0.1,
-    cross_share: float = 0.85,
+    cross_share: float | None = None,
+    free_metadata: bool = True,
 ) -> PlantedEvent:
     """A synthetic event of ``n_orgs`` organisations with planted reciprocal partners.
 
     Sectors follow the Soteuttamo mix (45 / 23.5 / 23.5 / 8 %), ``swedish_share`` of the
-    organisations write in Swedish, each sends ``people_per_org`` people (inclusive range), and
-    ``cross_share`` of the planted pairs join different sectors (where the bank allows).
-    Deterministic for a seed. People of one organisation share its texts.
+    organisations write in Swedish, each sends ``people_per_org`` people (inclusive range).
+    Partners are chosen sector-blind by default (``cross_share=None``: the first organisation
+    in random order the bank can pair with), so planted pairs cross sectors as often as random
+    pairs do (about 70 %) and the engine's sector weights cannot read the answer; a number asks
+    for that share of cross-sector pairs (where the bank allows). Themes and keywords are drawn
+    independently of the topics (``free_metadata=True``). ``cross_share=0.85,
+    free_metadata=False`` rebuilds the events of the generator before issue 14 exactly, whose
+    metadata gave the planted partners away (``bench.leaks``). Deterministic for a seed.
+    People of one organisation share its texts.
 
     Example:
         >>> event = generate_event(10, seed=3, people_per_org=(2, 2))
@@ -734,7 +777,7 @@ def generate_event(
     index = _Index(n_orgs)
     pairs = _plant_pairs(index, sectors, rng, cross_share)
     _add_fillers(index, sectors, rng)
-    orgs = _build_orgs(sectors, languages, index, pairs, rng)
+    orgs = _build_orgs(sectors, languages, index, pairs, rng, free_metadata)
     return _assemble(orgs, index, pairs, people_per_org, rng)
 
 

@@ -25,11 +25,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import Session, SQLModel
 
-from models import access, attendance, entities, feedback, jobs, outbox, plans, schedule, suggestions, themes
+from models import access, entities, feedback, jobs, outbox, plans, schedule, suggestions, themes
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-TABLE_MODULES = (access, attendance, entities, feedback, jobs, outbox, plans, schedule, suggestions, themes)
+TABLE_MODULES = (access, entities, feedback, jobs, outbox, plans, schedule, suggestions, themes)
 """Every module that defines tables (imported above, so the metadata is complete)."""
 
 
@@ -96,15 +96,38 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+def _sqlite_foreign_keys(connection: sa.Connection, *, on: bool) -> None:
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _migrate(connection: sa.Connection, action: str, revision: str) -> None:
+    config = alembic_config(connection)
+    if action == "upgrade":
+        command.upgrade(config, revision)
+    else:
+        command.downgrade(config, revision)
+
+
 def _run(url: str | sa.URL | sa.Engine, action: str, revision: str) -> None:
+    """Migrate in one transaction. On SQLite, batch mode rebuilds a table (copy, drop, rename),
+    and dropping it with foreign keys on would cascade into its child tables' rows: the keys
+    are off while migrating and checked before the commit instead."""
     engine = url if isinstance(url, sa.Engine) else make_engine(url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config(connection)
-            if action == "upgrade":
-                command.upgrade(config, revision)
-            else:
-                command.downgrade(config, revision)
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=False)
+            try:
+                with connection.begin():
+                    _migrate(connection, action, revision)
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
+                    if broken:
+                        raise RuntimeError(f"migration left rows without their parent: {broken[:5]}")
+            finally:
+                if sqlite:
+                    _sqlite_foreign_keys(connection, on=True)
     finally:
         if not isinstance(url, sa.Engine):
             engine.dispose()

@@ -17,6 +17,7 @@ Example:
 """
 
 import datetime as dt
+import secrets
 from typing import Optional
 
 import sqlalchemy as sa
@@ -312,6 +313,16 @@ class EventPublic(EventBase):
 # --------------------------------------------------------------------------- Registration
 
 
+def new_link_nonce() -> str:
+    """A fresh random nonce for a registration's personal links (22 URL-safe characters).
+
+    Example:
+        >>> len(new_link_nonce()), new_link_nonce() != new_link_nonce()
+        (22, True)
+    """
+    return secrets.token_urlsafe(16)
+
+
 class RegistrationBase(SQLModel):
     """A person's place at an event: pre-registered or walk-in, checked in or not, cancelled or not."""
 
@@ -328,7 +339,11 @@ class RegistrationBase(SQLModel):
 
 
 class Registration(RegistrationBase, table=True):
-    """Unique per person and event: registering twice updates the one row."""
+    """Unique per person and event: registering twice updates the one row.
+
+    The event-day marks live here too: ``checked_out_at`` (when someone left) and
+    ``no_show`` (registered but never came); :mod:`models.participation` reads them.
+    """
 
     __table_args__ = (
         sa.UniqueConstraint("person_id", "event_id", name="uq_registration_person_event"),
@@ -336,6 +351,13 @@ class Registration(RegistrationBase, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)
+    # Every personal link of this registration carries it; a new one (revoke, reissue,
+    # cancel) invalidates them all. Core inserts (imports) get one from the column default.
+    link_nonce: str = Field(
+        default_factory=new_link_nonce, max_length=32, sa_column_kwargs={"default": new_link_nonce}
+    )
+    checked_out_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    no_show: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     person: Optional["Person"] = Relationship(back_populates="registrations")
     event: Optional["Event"] = Relationship(back_populates="registrations")
 

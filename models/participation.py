@@ -21,14 +21,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from models.attendance import Attendance
 from models.entities import Registration
 
 
 def checked_out() -> sa.ColumnElement[bool]:
     """True for a registration whose person has checked out."""
-    left = select(Attendance.registration_id).where(col(Attendance.checked_out_at).is_not(None))
-    return col(Registration.id).in_(left)
+    return col(Registration.checked_out_at).is_not(None)
 
 
 def is_present() -> sa.ColumnElement[bool]:

@@ -54,12 +54,20 @@ class Seeded:
     people: list[int]  # registered at event_id, in registration order
     absent: list[int]  # registered but not checked in
 
-    def link(self, person_id: int, *, event_id: int | None = None, days_old: int = 0) -> str:
-        """A personal link token, as the server's signer makes it (``days_old``: signed that
-        many days ago, to test expiry)."""
+    def link(
+        self, person_id: int, *, event_id: int | None = None, days_old: int = 0, scope: str = "page"
+    ) -> str:
+        """A personal link token of ``scope``, as the server's signer makes it (``days_old``:
+        signed that many days ago, to test expiry)."""
         event = event_id or self.event_id
+        engine = make_engine(self.url)
+        try:
+            nonce = link_nonce(engine, event, person_id)
+        finally:
+            engine.dispose()
         if not days_old:
-            return LinkSigner(SECRET, max_age_seconds=3600).dump(person_id=person_id, event_id=event)
+            signer = LinkSigner(SECRET, max_age_seconds=3600)
+            return signer.dump(person_id=person_id, event_id=event, nonce=nonce, scope=scope)
 
         class Past(TimestampSigner):
             def get_timestamp(self) -> int:
@@ -67,7 +75,19 @@ class Seeded:
 
         # the salt of api.security.LinkSigner: a token from the past, signed as the app signs
         old = URLSafeTimedSerializer(SECRET, salt="kohtaamo-participant-link", signer=Past)
-        return str(old.dumps({"p": person_id, "e": event}))
+        return str(old.dumps({"p": person_id, "e": event, "n": nonce, "s": scope}))
+
+
+def link_nonce(engine: sa.Engine, event_id: int, person_id: int) -> str:
+    """The registration's link nonce (``"none"`` if there is no registration: a link for an
+    event the person is not at)."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.select(col(Registration.link_nonce)).where(
+                col(Registration.event_id) == event_id, col(Registration.person_id) == person_id
+            )
+        ).scalar()
+    return str(found) if found is not None else "none"
 
 
 def seed_sample_event(url: str, *, absent: int = 6, rounds: int = 3) -> Seeded:
@@ -173,10 +193,12 @@ class Site:
     token_b: str
     event_b: int
 
-    def link(self, person_id: int, event_id: int | None = None) -> str:
-        """The personal link token, signed as the app signs it (for any event)."""
+    def link(self, person_id: int, event_id: int | None = None, *, scope: str = "page") -> str:
+        """The personal link token of ``scope``, signed as the app signs it (for any event)."""
         signer: LinkSigner = self.api.app.state.link_signer
-        return signer.dump(person_id=person_id, event_id=event_id or self.event_a)
+        event = event_id or self.event_a
+        nonce = link_nonce(self.api.app.state.engine, event, person_id)
+        return signer.dump(person_id=person_id, event_id=event, nonce=nonce, scope=scope)
 
 
 SECTORS = ("private", "public", "third_sector")
@@ -203,7 +225,7 @@ def build_site(api: Any, *, plan: bool = True, meetings: bool = False) -> Site:
     job = api.client.post(f"/events/{event_a}/suggestions", headers=api.auth(token_a), json={"k": 2})
     assert api.wait_job(token_a, job.json())["status"] == "succeeded"
     if plan:
-        body = {"rounds": 2, "min_size": 2, "max_size": 3, "seconds": 0.2}
+        body: dict[str, Any] = {"rounds": 2, "min_size": 2, "max_size": 3, "seconds": 0.2}
         job = api.client.post(f"/events/{event_a}/table-plans", headers=api.auth(token_a), json=body)
         assert api.wait_job(token_a, job.json())["status"] == "succeeded"
     if meetings:

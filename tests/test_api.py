@@ -12,6 +12,7 @@ from sqlmodel import Session
 from api.security import LinkSigner
 from models.db import make_engine
 from models.suggestions import StoredSuggestion
+from tests.pages_support import link_nonce
 from tests.test_api_support import *  # noqa: F403  (the api fixtures)
 from tests.test_api_support import SECRET, Api
 
@@ -291,7 +292,8 @@ def test_expired_link_and_cancelled_registration_are_refused(
     signer = LinkSigner(SECRET, max_age_seconds=30 * 24 * 3600)
     real = time.time
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() - 31 * 24 * 3600)
-    old = signer.dump(person_id=me, event_id=event)
+    nonce = link_nonce(api.app.state.engine, event, me)
+    old = signer.dump(person_id=me, event_id=event, nonce=nonce)
     monkeypatch.setattr(itsdangerous.timed.time, "time", real)
     expired = api.client.get("/me/suggestions", headers=api.auth(old))
     assert expired.status_code == 401 and "expired" in expired.json()["detail"]

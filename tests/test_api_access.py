@@ -55,6 +55,8 @@ ROUTES: list[Route] = [
     Route("GET", "/people", "organiser", "list"),
     Route("GET", "/people/{person_id}", "organiser", "404"),
     Route("PATCH", "/people/{person_id}", "organiser", "404", {"role": "x"}),
+    Route("DELETE", "/people/{person_id}", "organiser", "404"),
+    Route("GET", "/people/{person_id}/export", "organiser", "404"),
     Route("GET", "/events/{event_id}/registrations", "organiser", "404"),
     Route("POST", "/events/{event_id}/registrations", "organiser", "404", {"person_id": 1}),
     Route("POST", "/events/{event_id}/people", "organiser", "404", {"name": "N", "email": "new@x.fi"}),
@@ -71,6 +73,8 @@ ROUTES: list[Route] = [
     Route("POST", "/events/{event_id}/registrations/{person_id}/check-out", "organiser", "404"),
     Route("POST", "/events/{event_id}/registrations/{person_id}/no-show", "organiser", "404"),
     Route("POST", "/events/{event_id}/registrations/{person_id}/link", "organiser", "404"),
+    Route("POST", "/events/{event_id}/registrations/{person_id}/link/revoke", "organiser", "404"),
+    Route("POST", "/events/{event_id}/registrations/{person_id}/link/reissue", "organiser", "404"),
     Route("POST", "/events/{event_id}/import", "organiser", "404", "CSV"),
     Route("POST", "/events/{event_id}/suggestions", "organiser", "404", {"k": 2}),
     Route("GET", "/events/{event_id}/suggestions/{person_id}", "organiser", "404"),
@@ -107,6 +111,7 @@ ROUTES: list[Route] = [
     Route("GET", "/me/tables", "participant", "own"),
     Route("GET", "/me/meetings", "participant", "own"),
     Route("GET", "/me/feedback", "participant", "own"),
+    Route("GET", "/me/export", "participant", "own"),
     Route("POST", "/me/feedback", "participant", "404", {"target_id": 0, "met": True}),
 ]
 

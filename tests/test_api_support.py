@@ -112,6 +112,7 @@ def start_api(url: str, *, migrate: bool = True, **settings: Any) -> Iterator[Ap
     if migrate:
         upgrade_database(url)
     admin = make_admin_token(url)
+    settings.setdefault("bad_token_limit_per_minute", 100_000)  # the access tests try many bad tokens
     app = create_app(
         Settings(database_url=url, secret_key=SECRET, **settings), encoder=HashingEmbedder(dimension=64)
     )

@@ -95,12 +95,18 @@ def test_before_reaches_who_may_be_emailed_in_their_language_with_their_own_link
         assert message["Content-Language"] == language
         assert message["Subject"] == WORDS[language].subject("before", "Soteuttamo Kanta-Häme")
         text = body(message)
-        for token in re.findall(re.escape(BASE_URL) + r"/(?:p|unsubscribe)/([\w.-]+)", text):
+        doors = re.findall(re.escape(BASE_URL) + r"/(p|unsubscribe)/([\w.-]+)(/feedback)?", text)
+        assert {door for door, _, _ in doors} == {"p", "unsubscribe"}
+        for door, token, feedback in doors:  # each link its own scope
             claims = signer().load(token)
             assert (claims.person_id, claims.event_id) == (seeded.ids[key], seeded.event_id)
+            assert claims.scope == (
+                "unsubscribe" if door == "unsubscribe" else "feedback" if feedback else "page"
+            )
         unsubscribe = message["List-Unsubscribe"]
         assert unsubscribe.startswith(f"<{BASE_URL}/unsubscribe/")
-        assert signer().load(unsubscribe.strip("<>").rsplit("/", 1)[1]).person_id == seeded.ids[key]
+        claims = signer().load(unsubscribe.strip("<>").rsplit("/", 1)[1])
+        assert claims.person_id == seeded.ids[key] and claims.scope == "unsubscribe"
         # reasons in the reader's language
         assert f"{language}-syy 1" in text
 

@@ -104,8 +104,8 @@ def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
         with engine.begin() as conn:
             conn.execute(
                 sa.text(
-                    "INSERT INTO registration (person_id, event_id, source, cancelled)"
-                    " VALUES (999, 999, 'walk_in', false)"
+                    "INSERT INTO registration (person_id, event_id, source, cancelled, link_nonce)"
+                    " VALUES (999, 999, 'walk_in', false, 'n')"
                 )
             )
     except sa.exc.IntegrityError:

@@ -161,7 +161,7 @@ def test_every_page_passes_the_checks_in_every_language(site: Site) -> None:
         f"/dashboard/events/{e}/mail?kind=before&person_id={me}": 200,
         f"/p/{link}": 200,
         f"/p/{link}/feedback": 200,
-        f"/unsubscribe/{link}": 200,
+        f"/unsubscribe/{site.link(me, scope='unsubscribe')}": 200,
         "/p/not-a-token": 401,
         f"/dashboard/events/{site.event_b}": 404,
         "/dashboard/nowhere": 404,

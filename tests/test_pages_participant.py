@@ -118,7 +118,7 @@ def test_unsubscribe_confirms_first_and_one_click_needs_no_form_token(sqlite_onl
     site = sqlite_only
     client = site.api.client
     me, other = site.people[2], site.people[3]
-    path = f"/unsubscribe/{site.link(me)}"
+    path = f"/unsubscribe/{site.link(me, scope='unsubscribe')}"
     confirm = client.get(path)
     assert confirm.status_code == 200 and "<button" in confirm.text
     assert _person(site, me).unsubscribed_at is None  # a GET (a link scanner) changes nothing
@@ -128,7 +128,7 @@ def test_unsubscribe_confirms_first_and_one_click_needs_no_form_token(sqlite_onl
     assert done.status_code == 200 and _person(site, me).unsubscribed_at is not None
     one_click = TestClient(site.api.app)  # a mail client: no cookie, no form token
     response = one_click.post(
-        f"/unsubscribe/{site.link(other)}",
+        f"/unsubscribe/{site.link(other, scope='unsubscribe')}",
         content=b"List-Unsubscribe=One-Click",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
@@ -136,7 +136,8 @@ def test_unsubscribe_confirms_first_and_one_click_needs_no_form_token(sqlite_onl
     person = _person(site, other)
     assert person.unsubscribed_at is not None and not person.consent_email
     multipart = one_click.post(
-        f"/unsubscribe/{site.link(site.people[4])}", files={"List-Unsubscribe": (None, "One-Click")}
+        f"/unsubscribe/{site.link(site.people[4], scope='unsubscribe')}",
+        files={"List-Unsubscribe": (None, "One-Click")},
     )
     assert multipart.status_code == 200 and _person(site, site.people[4]).unsubscribed_at is not None
 
@@ -160,7 +161,7 @@ def test_links_that_open_nothing_get_a_page_in_the_persons_language(site: Site) 
     site.api.app.state.link_signer.max_age_seconds = -1  # every link has expired
     try:
         page = expired.get(f"/p/{site.link(me)}")
-        unsubscribe = expired.get(f"/unsubscribe/{site.link(me)}")
+        unsubscribe = expired.get(f"/unsubscribe/{site.link(me, scope='unsubscribe')}")
     finally:
         site.api.app.state.link_signer.max_age_seconds = 3600
     assert page.status_code == 401 and 'lang="sv"' in page.text and "Länken har gått ut" in page.text

@@ -11,9 +11,9 @@ from rich.console import Console
 from sqlmodel import Session
 
 from api.cli.base import session_for
-from api.security import LinkSigner
+from api.keys import link_signer
 from api.settings import get_settings
-from api.workflows.links import participant_links
+from api.workflows.links import link_nonces, participant_links
 from api.workflows.sample import DEMO_ORGANISER, demo_organiser_token
 from models.participation import participants
 
@@ -30,10 +30,11 @@ def demo_stage(database_url: str, event_id: int, console: Console) -> None:
     with session_for(database_url) as session:
         token = demo_organiser_token(session, event_id)
         person_id = _first_participant(session, event_id)
+        nonce = link_nonces(session, event_id).get(person_id, "") if person_id is not None else ""
     console.print(f"Dashboard: start the server with `kohtaamo serve`, then open {base}/dashboard")
     console.print(f"Log in with the demo organiser's API token ({DEMO_ORGANISER}; a new one each run):")
     print(token)
     if person_id is not None:
-        signer = LinkSigner(settings.secret_key, max_age_seconds=settings.link_token_days * 86400)
-        page = participant_links(signer, base, event_id=event_id, person_id=person_id).page
+        signer = link_signer(settings)
+        page = participant_links(signer, base, event_id=event_id, person_id=person_id, nonce=nonce).page
         console.print(f"A participant's own page (their personal link): {page}", soft_wrap=True)

@@ -1,8 +1,11 @@
-"""Data commands: ``kohtaamo import``, ``export``, ``event create/list`` and ``db upgrade``.
+"""Data commands: ``kohtaamo import``, ``export``, ``event create/list`` and ``db upgrade``,
+``db backup`` and ``db restore``.
 
 Examples::
 
     kohtaamo db upgrade
+    kohtaamo db backup --out kohtaamo-2026-12-02.db
+    kohtaamo db restore kohtaamo-2026-12-02.db --yes
     kohtaamo event create "Soteuttamo Kanta-Häme 2026" --region kanta_hame --date 2026-12-03
     kohtaamo import ilmoittautumiset.csv --event 1
     kohtaamo import ilmoittautumiset.xlsx --event 1 --skip-invalid --rejected-out hylatyt.csv
@@ -22,13 +25,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from api.cli.base import CliError, DatabaseOpt, engine_for, err_console, session_for, validated
 from api.cli.base import database_url as database_url_of
 from api.cli.render import stage_progress
+from api.settings import get_settings
 from api.workflows.events import create_event, find_event, list_events
 from models import crud
+from models.backup import BackupError, backup_database, restore_database
 from models.crud import MAX_LIMIT
 from models.db import current_revision, head_revision, make_engine, upgrade_database
 from models.entities import EventCreate
@@ -94,6 +100,7 @@ def import_command(
                     skip_invalid=skip_invalid,
                     rejected_out=rejected_out,
                     progress=progress,
+                    limits=get_settings().sheet_limits(),
                 )
         except ImportErrors as exc:
             _show_problems(exc)
@@ -192,6 +199,38 @@ def db_upgrade(database_url: DatabaseOpt = None) -> None:
     Console().print(f"Database {engine.url.render_as_string()} at {head} (was {before or 'empty'}).")
 
 
+def db_backup(
+    out: Annotated[Path, typer.Option("--out", help="Backup file to write (overwritten).", dir_okay=False)],
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Back up the whole database: SQLite online (safe while serving), PostgreSQL with pg_dump."""
+    try:
+        result = backup_database(database_url_of(database_url), out)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    size = f"{result.bytes / 1024:.0f} KiB"
+    Console().print(f"Backed up {result.kind} database at {result.revision} to {result.path} ({size}).")
+
+
+def db_restore(
+    backup: Annotated[Path, typer.Argument(help="A file written by `kohtaamo db backup`.", dir_okay=False)],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before replacing the database.")] = False,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Replace the database with a backup (checked first), then upgrade its schema."""
+    url = database_url_of(database_url)
+    shown = make_url(url).render_as_string(hide_password=True)
+    if not yes and not typer.confirm(f"Replace everything in {shown} with {backup}?"):
+        raise CliError("restore: cancelled, nothing changed")
+    try:
+        result = restore_database(url, backup)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    Console().print(
+        f"Restored {shown} from {result.path} (taken at {result.revision}); now at {head_revision()}."
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the data commands to the command line."""
     app.command("import")(import_command)
@@ -202,4 +241,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(event_app, name="event")
     db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
     db_app.command("upgrade")(db_upgrade)
+    db_app.command("backup")(db_backup)
+    db_app.command("restore")(db_restore)
     app.add_typer(db_app, name="db")

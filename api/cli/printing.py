@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from api.cli.base import DatabaseOpt, session_for
+from api.keys import link_signer
 from api.printing import Written, write_printout
 from api.security import LinkSigner
 from api.settings import get_settings
@@ -30,8 +31,7 @@ DEMO_OUT = Path("demo-out") / "poytasuunnitelma.pdf"
 
 def signer_from_settings() -> LinkSigner:
     """The link signer the API uses, from the settings (secret and lifetime)."""
-    settings = get_settings()
-    return LinkSigner(settings.secret_key, max_age_seconds=settings.link_token_days * 24 * 3600)
+    return link_signer(get_settings())
 
 
 def write(

@@ -25,6 +25,7 @@ from rich.table import Table
 
 from api.cli.base import DatabaseOpt, session_for
 from api.cli.render import spinner
+from api.keys import link_signer
 from api.schemas.mailings import RoundScheduleIn
 from api.security import LinkSigner
 from api.settings import Settings, get_settings
@@ -37,7 +38,7 @@ EventOpt = Annotated[str, typer.Option("--event", help="Event id or exact name."
 
 def signer_for(settings: Settings) -> LinkSigner:
     """The participants' link signer the settings describe (as the API's)."""
-    return LinkSigner(settings.secret_key, max_age_seconds=settings.link_token_days * 24 * 3600)
+    return link_signer(settings)
 
 
 def print_summary(summary: MailingSummary, console: Console) -> None:

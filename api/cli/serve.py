@@ -3,7 +3,8 @@
 ``serve`` brings the database to the newest migration first, once, then starts uvicorn with
 ``--workers N`` processes (use PostgreSQL via ``DATABASE_URL`` for several workers or hosts;
 SQLite serves several workers on one host too, one writer at a time).
-``organiser create --admin`` mints the first admin's API token (shown once).
+Beyond loopback (``--host 0.0.0.0``) it refuses to start without ``KOHTAAMO_SECRET_KEY``
+(see :mod:`api.keys`). ``organiser create --admin`` mints the first admin's API token (shown once).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.cli.base import session_for, validated
+from api.cli.base import CliError, session_for, validated
+from api.keys import SecretKeyError, require_explicit_key
 from api.settings import get_settings
 from api.workflows import organisers
 from models.access import OrganiserCreate
@@ -33,6 +35,10 @@ def serve(
     import uvicorn  # the server's own import: only `serve` needs it
 
     settings = get_settings()
+    try:
+        require_explicit_key(settings, host)
+    except SecretKeyError as exc:
+        raise CliError(str(exc)) from None
     if migrate:
         upgrade_database(settings.database_url)
     console.print(f"Kohtaamo API on http://{host}:{port} (docs at /docs), database {settings.database_url}")

@@ -1,8 +1,9 @@
 """A participant's page from their personal link: whose link it is, and what their page shows.
 
 The link token names one person at one event (:mod:`api.workflows.links`). A link that was
-tampered with is refused (401, in Finnish: it names nobody); an expired one too (401, in the
-person's language); an authentic link for an event where the person has no valid
+tampered with is refused (401, in Finnish: it names nobody); an expired, revoked (replaced)
+one, or one of another kind (a feedback link at the page) too (401, in the person's
+language); an authentic link for an event where the person has no valid
 registration, e.g. another event's link or a cancelled registration, finds nothing there
 (404, in their language). Each gets a page that says what happened and what to do.
 
@@ -13,17 +14,17 @@ Example:
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from api.pages.catalogue import DEFAULT_LANGUAGE
 from api.schemas import MyMeetings, MyTables, SuggestionList
-from api.security import ExpiredTokenError, InvalidTokenError, LinkClaims, LinkSigner
+from api.security import SCOPE_PAGE, ExpiredTokenError, InvalidTokenError, LinkClaims, LinkSigner
 from api.workflows import feedback, meeting_plans, suggestions, table_plans
-from api.workflows.errors import NotFoundError
-from api.workflows.registrations import registration_view
 from matcher.taxonomy import LANGUAGES
+from models import crud
 from models.entities import Event, Person
 from models.feedback import Feedback
 
@@ -45,6 +46,8 @@ class Visitor:
 
     person: Person
     event: Event
+    nonce: str
+    scope: str = SCOPE_PAGE
 
     @property
     def ids(self) -> tuple[int, int]:
@@ -77,22 +80,26 @@ def authentic_claims(
     return claims
 
 
-def visitor(session: Session, signer: LinkSigner, token: str) -> Visitor:
-    """The person and event of a valid link with a live registration; :class:`LinkError`
-    (with the person's language where the token is authentic) otherwise."""
+def visitor(
+    session: Session, signer: LinkSigner, token: str, scopes: tuple[str, ...] = (SCOPE_PAGE,)
+) -> Visitor:
+    """The person and event of a valid link of one of ``scopes`` with a live registration
+    whose links carry the token's nonce; :class:`LinkError` (with the person's language where
+    the token is authentic) otherwise: 401 for a link of another kind or a revoked one."""
     claims = authentic_claims(session, signer, token)
+    if claims.scope not in scopes:
+        raise LinkError(401, "link.wrong_kind", _language(session, claims))
     person, event = session.get(Person, claims.person_id), session.get(Event, claims.event_id)
     if person is None:
         raise LinkError(404, "link.gone", None)
-    try:
-        registration = registration_view(
-            session=session, event_id=claims.event_id, person_id=claims.person_id
-        )
-    except NotFoundError:
-        registration = None
+    registration = crud.find_registration(
+        session=session, event_id=claims.event_id, person_id=claims.person_id
+    )
     if event is None or registration is None or registration.cancelled:
         raise LinkError(404, "link.other_event", _language(session, claims))
-    return Visitor(person=person, event=event)
+    if not hmac.compare_digest(registration.link_nonce, claims.nonce):
+        raise LinkError(401, "link.revoked", _language(session, claims))
+    return Visitor(person=person, event=event, nonce=registration.link_nonce, scope=claims.scope)
 
 
 def page_language(person: Person | None) -> str:

@@ -15,7 +15,7 @@ from api.pages.auth import DashboardEvent, DashboardOrganiser, safe_next
 from api.pages.routes_auth import Csrf
 from api.pages.templating import choose_language, redirect, render
 from api.routes.common import IdPath
-from api.workflows import registrations, suggestion_stats, suggestions
+from api.workflows import links, registrations, suggestion_stats, suggestions
 from api.workflows.common import Progress
 from api.workflows.plans import newest_plan
 from models.entities import Event
@@ -58,7 +58,7 @@ def _registrations(
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    context: dict[str, Any] = {"added": None, "form_errors": {}, "typed": {}, **extra}
+    context: dict[str, Any] = {"added": None, "relinked": None, "form_errors": {}, "typed": {}, **extra}
     return render(
         request,
         "registrations.html",
@@ -116,6 +116,30 @@ def mark(
 ) -> RedirectResponse:
     registrations.mark(session=db, event_id=_id(event), person_id=person_id, action=action)
     return redirect(request, safe_next(back))
+
+
+@router.post("/registrations/{person_id}/link", response_class=HTMLResponse)
+def new_link(
+    request: Request,
+    db: SessionDep,
+    organiser: DashboardOrganiser,
+    event: DashboardEvent,
+    person_id: IdPath,
+    _state: Csrf,
+) -> HTMLResponse:
+    """Revoke one person's links and show the new one, once (it is not kept anywhere)."""
+    settings = request.app.state.settings
+    data = links.reissue_link(
+        session=db,
+        signer=request.app.state.link_signer,
+        event_id=_id(event),
+        person_id=person_id,
+        base_url=settings.public_base_url,
+        days=settings.link_token_days,
+    )
+    row = registrations.registration_view(session=db, event_id=_id(event), person_id=person_id)
+    relinked = {"person_name": row.person_name, "url": data["page_url"]}
+    return _registrations(request, db, organiser, event, query="", show="all", page=1, relinked=relinked)
 
 
 @router.get("/suggestions", response_class=HTMLResponse)

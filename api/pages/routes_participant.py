@@ -19,13 +19,14 @@ from api.pages.participant import (
     visitor,
 )
 from api.pages.templating import choose_language, redirect, render
-from api.security import LinkSigner
+from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, SCOPE_UNSUBSCRIBE, LinkSigner
 from api.workflows import consent, feedback, suggestions
 from api.workflows.errors import NotFoundError
-from api.workflows.links import FEEDBACK_PATH, PAGE_PATH, UNSUBSCRIBE_PATH
+from api.workflows.links import FEEDBACK_PATH, PAGE_PATH, UNSUBSCRIBE_PATH, participant_links
 from models.entities import Person
 
 router = APIRouter(include_in_schema=False)
+FEEDBACK_SCOPES = (SCOPE_PAGE, SCOPE_FEEDBACK)
 
 
 def _signer(request: Request) -> LinkSigner:
@@ -51,6 +52,10 @@ def _page(
 ) -> HTMLResponse:
     language = choose_language(request, page_language(guest.person))
     content = participant_page(db, guest, language)
+    event_id, person_id = guest.ids
+    own = participant_links(_signer(request), "", event_id=event_id, person_id=person_id, nonce=guest.nonce)
+    # A feedback link leads to the feedback form and unsubscribe, never to the whole page.
+    page_scope = guest.scope == SCOPE_PAGE
     return render(
         request,
         template,
@@ -60,9 +65,9 @@ def _page(
         event=guest.event,
         page=content,
         links={
-            "page": PAGE_PATH.format(token=token),
-            "feedback": FEEDBACK_PATH.format(token=token),
-            "unsubscribe": UNSUBSCRIBE_PATH.format(token=token),
+            "page": own.page if page_scope else None,
+            "feedback": own.feedback if page_scope else FEEDBACK_PATH.format(token=token),
+            "unsubscribe": own.unsubscribe,
         },
         **{"errors": {}, "saved": False, **extra},
     )
@@ -79,7 +84,7 @@ def own_page(request: Request, db: SessionDep, token: str) -> HTMLResponse:
 @router.get(FEEDBACK_PATH, response_class=HTMLResponse)
 def feedback_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
     try:
-        guest = visitor(db, _signer(request), token)
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
         saved = request.query_params.get("saved") == "1"
         return _page(request, db, token, guest, "feedback.html", saved=saved)
     except LinkError as problem:
@@ -89,7 +94,7 @@ def feedback_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
 @router.post(FEEDBACK_PATH, response_class=HTMLResponse)
 async def send_feedback(request: Request, db: SessionDep, token: str) -> Response:
     try:
-        guest = visitor(db, _signer(request), token)
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
     except LinkError as problem:
         return link_error_page(request, problem)
     form = await request.form()
@@ -109,7 +114,11 @@ async def send_feedback(request: Request, db: SessionDep, token: str) -> Respons
 
 
 def _unsubscribe_target(request: Request, db: Session, token: str) -> Person:
+    """Whom an unsubscribe link names. It keeps working after the link expires or is revoked
+    (it can only stop e-mail, and stopping e-mail must stay easy); other links do not unsubscribe."""
     claims = authentic_claims(db, _signer(request), token, allow_expired=True)
+    if claims.scope != SCOPE_UNSUBSCRIBE:
+        raise LinkError(401, "link.wrong_kind", page_language(db.get(Person, claims.person_id)))
     person = db.get(Person, claims.person_id)
     if person is None:
         raise LinkError(404, "link.gone", None)

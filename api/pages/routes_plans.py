@@ -160,7 +160,9 @@ def replan(
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, db: SessionDep, organiser: DashboardOrganiser, job_id: IdPath) -> HTMLResponse:
-    job = job_flows.get_job(session=db, organiser=organiser, job_id=job_id)
+    job = job_flows.get_job(
+        session=db, organiser=organiser, job_id=job_id, stale_after=request.app.state.jobs.stale_after
+    )
     return render(
         request,
         "job.html",

@@ -32,6 +32,7 @@ from typing import Any
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from api.keys import secret_key
 from api.settings import Settings
 
 COOKIE = "kohtaamo_session"
@@ -91,7 +92,7 @@ class SessionCodec:
 
 
 def codec_for(settings: Settings) -> SessionCodec:
-    return SessionCodec(settings.secret_key, max_age_seconds=settings.session_max_age_hours * 3600)
+    return SessionCodec(secret_key(settings), max_age_seconds=settings.session_max_age_hours * 3600)
 
 
 def _settings(request: Request) -> Settings:

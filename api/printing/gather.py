@@ -22,7 +22,7 @@ from api.printing.texts import check_language
 from api.security import LinkSigner
 from api.workflows.errors import NotFoundError
 from api.workflows.events import require_event
-from api.workflows.links import participant_links
+from api.workflows.links import link_nonces, participant_links
 from api.workflows.meeting_plans import meeting_plan_view
 from api.workflows.plans import get_plan, newest_plan
 from api.workflows.table_plans import table_plan_view
@@ -106,13 +106,17 @@ def _slips(
     event_id: int,
     signer: LinkSigner,
     base_url: str,
+    nonces: dict[int, str],
 ) -> tuple[Slip, ...]:
     """One slip per person seated in any round, by name."""
     seat = {(r, m.person_id): t for (r, t), members in grid.items() for m in members}
     people = {m.person_id: m for members in grid.values() for m in members}
     slips = []
     for member in sorted(people.values(), key=lambda m: (m.name.casefold(), m.person_id)):
-        link = participant_links(signer, base_url, event_id=event_id, person_id=member.person_id).page
+        nonce = nonces.get(member.person_id, "")
+        link = participant_links(
+            signer, base_url, event_id=event_id, person_id=member.person_id, nonce=nonce
+        ).page
         slips.append(
             Slip(
                 member=member,
@@ -158,7 +162,15 @@ def gather(
     starters = _starters(session, grid, lang) if PrintWhat.CARDS in parts and grid else {}
     meeting_plan_id, meetings = _meetings(session, event_id) if PrintWhat.SLIPS in parts else (None, {})
     slips = (
-        _slips(grid, rounds, meetings, event_id=event_id, signer=signer, base_url=base_url)
+        _slips(
+            grid,
+            rounds,
+            meetings,
+            event_id=event_id,
+            signer=signer,
+            base_url=base_url,
+            nonces=link_nonces(session, event_id),
+        )
         if PrintWhat.SLIPS in parts
         else ()
     )

@@ -11,26 +11,35 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import EventDep, JobsDep, OrganiserDep, get_engine
 from api.routes.common import SCOPED
 from api.schemas import ImportResult
+from api.settings import Settings
 from api.workflows import imports as wf
 from api.workflows.errors import ProblemsError
 from models.jobs import JobPublic
-from models.spreadsheet import SpreadsheetError, read_sheet_bytes
+from models.spreadsheet import SheetTooLarge, SpreadsheetError, read_sheet_bytes
 
 router = APIRouter(prefix="/events/{event_id}", tags=["registrations"], responses=SCOPED)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 BACKGROUND_ROWS = 500  # larger files are imported by a background job
 _ERRORS: dict[int | str, dict[str, Any]] = {
     202: {"model": JobPublic, "description": "A large file: imported by this background job."},
+    413: {"description": "The file is over the upload limits (size, rows, or what an XLSX unpacks to)."},
     422: {"description": "The file or some rows are invalid; `detail` lists every problem."},
 }
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 @router.post(
@@ -44,6 +53,7 @@ async def import_registrations(
     organiser: OrganiserDep,
     jobs: JobsDep,
     engine: Annotated[Any, Depends(get_engine)],
+    settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV (; or , separated, UTF-8 or cp1252) or XLSX.")],
     skip_invalid: Annotated[
         bool, Query(description="Import the valid rows and list the rejected ones instead of refusing all.")
@@ -58,13 +68,14 @@ async def import_registrations(
     """Headers in Finnish or English map to fields. Re-importing updates, never duplicates.
     Without ``skip_invalid`` any bad row refuses the whole file: 422 with every problem
     (or, for a background job, ``status="failed"`` with the problems in ``result.problems``)."""
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, detail=f"file: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
+    limits = settings.sheet_limits()
+    data = await file.read(limits.max_bytes + 1)
     assert event.id is not None
     name = file.filename or "upload"
     try:
-        sheet = await run_in_threadpool(read_sheet_bytes, data, name)
+        sheet = await run_in_threadpool(read_sheet_bytes, data, name, limits)
+    except SheetTooLarge as exc:
+        raise HTTPException(413, detail=f"file: {exc}") from None
     except SpreadsheetError as exc:
         raise ProblemsError(str(exc), wf.problems(exc)) from None
     if background or (background is None and len(sheet.rows) > BACKGROUND_ROWS):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import OrganiserDep, SessionDep
 from api.routes.common import MAX_ID, SCOPED, FilterDep, IdPath, PageDep
 from api.schemas import Page
+from api.workflows import erasure, person_data
 from api.workflows import people as wf
 from models.entities import Person, PersonPublic, PersonUpdate
 
@@ -66,3 +67,28 @@ def update_person(
     session: SessionDep, organiser: OrganiserDep, person_id: IdPath, person_in: PersonUpdate
 ) -> Person:
     return wf.update_person(session=session, organiser=organiser, person_id=person_id, person_in=person_in)
+
+
+@router.delete(
+    "/{person_id}",
+    summary="Erase a participant and every trace of them (GDPR art. 17): one transaction",
+)
+def erase_person(
+    request: Request, session: SessionDep, organiser: OrganiserDep, person_id: IdPath
+) -> dict[str, Any]:
+    """Registrations, suggestions (theirs and those naming them), feedback, outbox messages,
+    seats in plans (the plans are marked for re-planning), job results and, if nobody else
+    belongs to it, their organisation with its cached embeddings. The answer says what went."""
+    report = erasure.erase_person(
+        session=session,
+        organiser=organiser,
+        person_id=person_id,
+        cache_dir=request.app.state.settings.cache_dir,
+    )
+    return report.as_dict()
+
+
+@router.get("/{person_id}/export", summary="Everything stored about a participant, as JSON (access request)")
+def export_person(session: SessionDep, organiser: OrganiserDep, person_id: IdPath) -> dict[str, Any]:
+    wf.get_person(session=session, organiser=organiser, person_id=person_id)  # 404 outside your events
+    return person_data.export_person(session=session, person_id=person_id)

@@ -144,3 +144,36 @@ def participant_link(
         days=settings.link_token_days,
     )
     return LinkToken(**data)
+
+
+@router.post(
+    "/registrations/{person_id}/link/revoke",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke a participant's personal links (every link made so far stops working)",
+)
+def revoke_participant_link(session: SessionDep, event: EventDep, person_id: IdPath) -> None:
+    links.revoke_link(session=session, event_id=_event_id(event), person_id=person_id)
+
+
+@router.post(
+    "/registrations/{person_id}/link/reissue",
+    response_model=LinkToken,
+    summary="Revoke a participant's personal links and make a new one",
+)
+def reissue_participant_link(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    person_id: IdPath,
+    signer: Annotated[LinkSigner, Depends(link_signer)],
+) -> LinkToken:
+    settings = request.app.state.settings
+    data = links.reissue_link(
+        session=session,
+        signer=signer,
+        event_id=_event_id(event),
+        person_id=person_id,
+        base_url=settings.public_base_url,
+        days=settings.link_token_days,
+    )
+    return LinkToken(**data)

@@ -154,4 +154,6 @@ class LinkToken(BaseModel):
     token: str
     url: str = Field(examples=["http://127.0.0.1:8000/me/suggestions?token=eyJwIjo..."])
     page_url: str = Field(examples=["http://127.0.0.1:8000/p/eyJwIjo..."])
+    feedback_url: str = Field(examples=["http://127.0.0.1:8000/p/eyJwIjo.../feedback"])
+    unsubscribe_url: str = Field(examples=["http://127.0.0.1:8000/unsubscribe/eyJwIjo..."])
     expires_in_days: int

@@ -39,6 +39,7 @@ class PersonMail:
     person_id: int
     content: MailContent
     skip: str | None
+    link_nonce: str = ""  # the registration's: the message's links carry it
 
 
 @dataclass(frozen=True)
@@ -220,5 +221,6 @@ def gather(
     for registration in registrations:
         person, _ = people[registration.person_id]
         content = reader.content(person, language)
-        out.append(PersonMail(registration.person_id, content, _skip(kind, person, registration, content)))
+        skip = _skip(kind, person, registration, content)
+        out.append(PersonMail(registration.person_id, content, skip, registration.link_nonce))
     return out

@@ -79,8 +79,11 @@ def mail_host(settings: Settings) -> str:
     return host if any(c.isalpha() for c in host) else "localhost"  # an IP is no mail domain
 
 
-def mail_links(signer: LinkSigner, settings: Settings, event_id: int, person_id: int) -> Links:
-    found = participant_links(signer, settings.public_base_url, event_id=event_id, person_id=person_id)
+def mail_links(signer: LinkSigner, settings: Settings, event_id: int, mail: PersonMail) -> Links:
+    """The message's links: the page, the feedback form and unsubscribe, each its own scope."""
+    found = participant_links(
+        signer, settings.public_base_url, event_id=event_id, person_id=mail.person_id, nonce=mail.link_nonce
+    )
     return Links(page=found.page, feedback=found.feedback, unsubscribe=found.unsubscribe)
 
 
@@ -195,7 +198,7 @@ def plan_run(
             envelope = envelope_for(
                 rows, digest, kind=summary.kind, settings=settings, mail_from=mail_from, mail=mail
             )
-            links = mail_links(signer, settings, summary.event_id, mail.person_id)
+            links = mail_links(signer, settings, summary.event_id, mail)
             message = render_message(mail.content, links, envelope)
             raw = message_bytes(message).decode("ascii")
             subject = str(message["Subject"])

@@ -221,7 +221,7 @@ def preview_message(
     envelope = envelope_for(
         rows, digest, kind=mail_kind.value, settings=settings, mail_from=mail_from, mail=mail
     )
-    parts = render_parts(mail.content, mail_links(signer, settings, event_id, person_id), envelope)
+    parts = render_parts(mail.content, mail_links(signer, settings, event_id, mail), envelope)
     return RenderedMessage(
         person_id=person_id,
         to=mail.content.email,

@@ -23,6 +23,7 @@ from typing import Any
 
 from api.workflows.errors import FieldError
 from matcher import MeetingPlan, Profile, TablePlan
+from models.spreadsheet import escape_formula
 
 
 @dataclass(frozen=True)
@@ -118,14 +119,15 @@ def write_csv(rows: Sequence[TableRow] | Sequence[MeetingRow], path: str | Path,
     """Write ``rows`` (of dataclass ``kind``) as UTF-8 CSV with a header; returns the path.
 
     The header is the field names (``with_`` is written ``with``). The file opens in Excel
-    with its Finnish letters intact (UTF-8 with BOM).
+    with its Finnish letters intact (UTF-8 with BOM), and no name runs as a formula there
+    (:func:`models.spreadsheet.escape_formula`).
     """
     out = Path(path)
     header = [f.name.rstrip("_") for f in fields(kind)]
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerows(astuple(row) for row in rows)
+        writer.writerows([escape_formula(v) for v in astuple(row)] for row in rows)
     return out
 
 

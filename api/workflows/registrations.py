@@ -19,8 +19,7 @@ from api.workflows.organisations import get_organisation
 from api.workflows.people import get_person, in_organisations
 from models import crud
 from models.access import Organiser
-from models.attendance import Attendance
-from models.entities import Event, Organisation, Person, PersonCreate, Registration
+from models.entities import Event, Organisation, Person, PersonCreate, Registration, new_link_nonce
 from models.participation import is_present
 from models.validation import normalise_name
 
@@ -37,16 +36,15 @@ class Mark(StrEnum):
 
 def _statement() -> Any:
     return (
-        select(Registration, Person, Organisation, Attendance)
+        select(Registration, Person, Organisation)
         .join(Person, col(Person.id) == col(Registration.person_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Person.organisation_id))
-        .outerjoin(Attendance, col(Attendance.registration_id) == col(Registration.id))
     )
 
 
-def _view(row: tuple[Registration, Person, Organisation | None, Attendance | None]) -> RegistrationView:
-    registration, person, organisation, attendance = row
-    checked_out = attendance.checked_out_at if attendance else None
+def _view(row: tuple[Registration, Person, Organisation | None]) -> RegistrationView:
+    registration, person, organisation = row
+    checked_out = registration.checked_out_at
     assert registration.id is not None and person.id is not None
     return RegistrationView(
         id=registration.id,
@@ -60,7 +58,7 @@ def _view(row: tuple[Registration, Person, Organisation | None, Attendance | Non
         cancelled=registration.cancelled,
         checked_in_at=registration.checked_in_at,
         checked_out_at=checked_out,
-        no_show=bool(attendance and attendance.no_show),
+        no_show=registration.no_show,
         present=registration.checked_in_at is not None and checked_out is None and not registration.cancelled,
     )
 
@@ -125,21 +123,23 @@ def register_person(
     return registration_view(session=session, event_id=event_id, person_id=pid)
 
 
-def _apply(mark: Mark, registration: Registration, attendance: Attendance) -> None:
+def _apply(mark: Mark, registration: Registration) -> None:
     if mark is Mark.CHECK_IN:
         if registration.checked_in_at is None:
             registration.checked_in_at = now()
         registration.cancelled = False
-        attendance.checked_out_at, attendance.no_show = None, False
+        registration.checked_out_at, registration.no_show = None, False
     elif mark is Mark.CHECK_OUT:
         if registration.checked_in_at is None:
             raise ConflictError("check-out: this person has not checked in")
-        attendance.checked_out_at = attendance.checked_out_at or now()
+        registration.checked_out_at = registration.checked_out_at or now()
     elif mark is Mark.NO_SHOW:
         if registration.checked_in_at is not None:
             raise ConflictError("no-show: this person has checked in")
-        attendance.no_show = True
+        registration.no_show = True
     else:
+        if mark is Mark.CANCEL and not registration.cancelled:
+            registration.link_nonce = new_link_nonce()  # cancelling revokes the person's links
         registration.cancelled = mark is Mark.CANCEL
 
 
@@ -159,12 +159,8 @@ def mark(*, session: Session, event_id: int, person_id: int, action: str) -> Reg
         registration = crud.find_registration(session=session, event_id=event_id, person_id=person_id)
         if registration is None:
             raise NotFoundError("registration not found")
-        assert registration.id is not None
-        attendance = session.get(Attendance, registration.id) or Attendance(registration_id=registration.id)
-        _apply(chosen, registration, attendance)
-        attendance.updated_at = now()
+        _apply(chosen, registration)
         session.add(registration)
-        session.add(attendance)
         session.commit()
 
     retrying(session, work)

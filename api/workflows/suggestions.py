@@ -107,13 +107,15 @@ def _partners(rows: Sequence[Any], language: str) -> list[SuggestedPartner]:
 _TARGET = sa.orm.aliased(Person, name="target")  # module-level, so the compiled query is cached
 
 
-def _list_statement(event_id: int, person_id: int, *, active_only: bool) -> Any:
+def _list_statement(event_id: int, person_id: int, *, active_only: bool, link_nonce: str | None) -> Any:
     target = _TARGET
     registered = sa.and_(
         col(Registration.person_id) == col(Person.id), col(Registration.event_id) == event_id
     )
     if active_only:
         registered = sa.and_(registered, col(Registration.cancelled).is_(False))
+    if link_nonce is not None:
+        registered = sa.and_(registered, col(Registration.link_nonce) == link_nonce)
     return (
         sa.select(  # type: ignore[call-overload]
             Person.language,
@@ -151,12 +153,14 @@ def participant_suggestions(
     person_id: int,
     language: str | None,
     active_only: bool = True,
+    link_nonce: str | None = None,
 ) -> SuggestionList | None:
     """One participant's stored suggestions, reasons in ``language`` (default: theirs), or
     None if they have no registration at the event (``active_only``: no valid one, as for
-    their own link). One query: this is the service's busiest path (every e-mailed link
-    lands here)."""
-    rows = session.execute(_list_statement(event_id, person_id, active_only=active_only)).all()
+    their own link; ``link_nonce``: and only if their links carry this nonce). One query: this
+    is the service's busiest path (every e-mailed link lands here)."""
+    statement = _list_statement(event_id, person_id, active_only=active_only, link_nonce=link_nonce)
+    rows = session.execute(statement).all()
     if not rows:
         return None
     lang = language or rows[0][0]

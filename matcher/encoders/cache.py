@@ -97,6 +97,32 @@ class EmbeddingCache:
         finally:
             conn.close()
 
+    def discard(self, texts: Sequence[str]) -> int:
+        """Remove the vectors of ``texts`` under every model (e.g. when the text's owner asks
+        for erasure); returns how many were removed.
+
+        Example:
+            >>> import tempfile
+            >>> cache = EmbeddingCache(Path(tempfile.mkdtemp()) / "vectors.sqlite3")
+            >>> cache.put("m", ["a", "b"], np.ones((2, 2), dtype=np.float32))
+            >>> cache.discard(["a", "zzz"]), cache.count()
+            (1, 1)
+        """
+        keys = [self.key(t) for t in texts]
+        removed = 0
+        conn = self._connect()
+        try:
+            with conn:
+                for start in range(0, len(keys), self._CHUNK):
+                    chunk = keys[start : start + self._CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    removed += conn.execute(
+                        f"DELETE FROM vectors WHERE text_sha IN ({marks})", chunk
+                    ).rowcount
+        finally:
+            conn.close()
+        return removed
+
     def count(self, model: str | None = None) -> int:
         """Number of stored vectors (for one model, or all)."""
         conn = self._connect()

@@ -15,7 +15,15 @@ from models.imports.organisations import OrgPlan, group_organisations, match_sto
 from models.imports.people import write_people, write_registrations
 from models.imports.result import ImportResult
 from models.imports.rows import ImportErrors, ImportRecord, ParsedSheet, RowProblem, parse_sheet
-from models.spreadsheet import Sheet, SpreadsheetError, read_sheet, read_sheet_bytes, write_sheet
+from models.spreadsheet import (
+    DEFAULT_LIMITS,
+    Sheet,
+    SheetLimits,
+    SpreadsheetError,
+    read_sheet,
+    read_sheet_bytes,
+    write_sheet,
+)
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: stages are "validating" and "writing"."""
@@ -103,11 +111,17 @@ def import_sheet(
 
 
 def import_bytes(
-    engine: sa.Engine, data: bytes, filename: str, *, event_id: int, **options: Any
+    engine: sa.Engine,
+    data: bytes,
+    filename: str,
+    *,
+    event_id: int,
+    limits: SheetLimits = DEFAULT_LIMITS,
+    **options: Any,
 ) -> ImportResult:
     """:func:`import_sheet` for an uploaded file's bytes (CSV or XLSX, told apart by content)."""
     return import_sheet(
-        engine, read_sheet_bytes(data, filename), event_id=event_id, source_name=filename, **options
+        engine, read_sheet_bytes(data, filename, limits), event_id=event_id, source_name=filename, **options
     )
 
 
@@ -131,17 +145,19 @@ def import_file(
     skip_invalid: bool = False,
     rejected_out: str | Path | None = None,
     progress: Progress | None = None,
+    limits: SheetLimits = DEFAULT_LIMITS,
 ) -> ImportResult:
     """Import the CSV or XLSX file at ``path`` into ``event_id``.
 
     With ``skip_invalid`` the rejected rows are written to ``rejected_out`` (default
-    :func:`default_rejected_path`). See :func:`import_sheet` for the rest.
+    :func:`default_rejected_path`). A file over ``limits`` is refused with
+    :class:`~models.spreadsheet.SheetTooLarge`. See :func:`import_sheet` for the rest.
     """
     if skip_invalid and rejected_out is None:
         rejected_out = default_rejected_path(path)
     return import_sheet(
         engine,
-        read_sheet(path),
+        read_sheet(path, limits),
         event_id=event_id,
         source_name=str(path),
         mapping=mapping,

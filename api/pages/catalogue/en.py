@@ -62,6 +62,9 @@ STRINGS: dict[str, str] = {
     "registrations.no_show": "no-show",
     "registrations.not_arrived": "not arrived yet",
     "registrations.check_in": "Check in",
+    "registrations.new_link": "New link",
+    "registrations.new_link_hint": "the old links stop working",
+    "registrations.relinked": "{name}'s old links no longer work. Their new personal link (shown once):",
     "registrations.check_out": "Check out",
     "registrations.pages": "Pages",
     "walkin.title": "Add a walk-in",
@@ -258,6 +261,16 @@ STRINGS: dict[str, str] = {
     "link.other_event": "There is no valid registration for this event behind this link.",
     "link.gone_title": "Nothing found",
     "link.gone": "The details behind this link no longer exist.",
+    "link.revoked_title": "This link has been replaced",
+    "link.revoked": (
+        "The organisers have replaced this link with a new one. "
+        "Use the newest link you received, or ask the organisers."
+    ),
+    "link.wrong_kind_title": "This link opens something else",
+    "link.wrong_kind": (
+        "This link is only for giving feedback or unsubscribing. "
+        "Open your page from the page link in your e-mail."
+    ),
     "link.what_now": "Ask the event's organisers for a new link.",
     # errors
     "error.not_found": "Page not found",

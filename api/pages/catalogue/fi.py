@@ -63,6 +63,11 @@ STRINGS: dict[str, str] = {
     "registrations.no_show": "ei saapunut",
     "registrations.not_arrived": "ei vielä saapunut",
     "registrations.check_in": "Kirjaa sisään",
+    "registrations.new_link": "Uusi linkki",
+    "registrations.new_link_hint": "vanhat linkit lakkaavat toimimasta",
+    "registrations.relinked": (
+        "Henkilön {name} vanhat linkit eivät enää toimi. Uusi henkilökohtainen linkki (näytetään kerran):"
+    ),
     "registrations.check_out": "Kirjaa ulos",
     "registrations.pages": "Sivut",
     "walkin.title": "Lisää paikan päällä ilmoittautuva",
@@ -260,6 +265,16 @@ STRINGS: dict[str, str] = {
     "link.other_event": "Tällä linkillä ei löydy voimassa olevaa ilmoittautumista tähän tapahtumaan.",
     "link.gone_title": "Tietoja ei löydy",
     "link.gone": "Tämän linkin tietoja ei enää ole.",
+    "link.revoked_title": "Linkki on korvattu",
+    "link.revoked": (
+        "Järjestäjät ovat korvanneet tämän linkin uudella. "
+        "Käytä uusinta saamaasi linkkiä tai kysy järjestäjiltä."
+    ),
+    "link.wrong_kind_title": "Linkki avaa jotain muuta",
+    "link.wrong_kind": (
+        "Tämä linkki on vain palautteen antamiseen tai sähköpostien perumiseen. "
+        "Avaa oma sivusi sähköpostin sivulinkistä."
+    ),
     "link.what_now": "Pyydä tapahtuman järjestäjältä uusi linkki.",
     # errors
     "error.not_found": "Sivua ei löydy",

@@ -63,6 +63,11 @@ STRINGS: dict[str, str] = {
     "registrations.no_show": "kom inte",
     "registrations.not_arrived": "inte anlänt ännu",
     "registrations.check_in": "Checka in",
+    "registrations.new_link": "Ny länk",
+    "registrations.new_link_hint": "de gamla länkarna slutar fungera",
+    "registrations.relinked": (
+        "De gamla länkarna för {name} fungerar inte längre. Den nya personliga länken (visas en gång):"
+    ),
     "registrations.check_out": "Checka ut",
     "registrations.pages": "Sidor",
     "walkin.title": "Lägg till en deltagare som anmäler sig på plats",
@@ -258,6 +263,16 @@ STRINGS: dict[str, str] = {
     "link.other_event": "Bakom länken finns ingen giltig anmälan till det här evenemanget.",
     "link.gone_title": "Inget hittades",
     "link.gone": "Uppgifterna bakom länken finns inte längre.",
+    "link.revoked_title": "Länken har ersatts",
+    "link.revoked": (
+        "Arrangörerna har ersatt den här länken med en ny. "
+        "Använd den senaste länken du fått, eller fråga arrangörerna."
+    ),
+    "link.wrong_kind_title": "Länken öppnar något annat",
+    "link.wrong_kind": (
+        "Den här länken är bara för respons eller för att avsluta e-postmeddelanden. "
+        "Öppna din sida via sidlänken i e-postmeddelandet."
+    ),
     "link.what_now": "Be evenemangets arrangörer om en ny länk.",
     # errors
     "error.not_found": "Sidan hittas inte",
