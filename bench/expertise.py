@@ -369,6 +369,14 @@ def measure(
     return table
 
 
+def headline(root: Path = DATA, n_boot: int = 2000, split_seed: int = 0) -> dict[str, dict[str, Figure]]:
+    """The baselines' figures per group (dev, held-out, whole set), for another report to print
+    beside its own sets (e.g. ``bench.quality``)."""
+    researchers = load(root)
+    dev, held = split(researchers, split_seed)
+    return measure(baselines(), {"dev": dev, "held-out": held, "whole set": researchers}, n_boot)
+
+
 def render(
     table: dict[str, dict[str, Figure]], groups: dict[str, list[Researcher]], args: argparse.Namespace
 ) -> str:
