@@ -4,7 +4,7 @@ Run: ``.venv/bin/python -m bench.reasons [--target 0.9] [--no-write]``.
 
 A suggestion's strongest reasons quote a need of one side and the offer of the other that
 meets it ("They offer 'X', which you are looking for"). A quoted pair that does not match is
-worse than no reason, so such a reason is shown only when its fused z-score (standard
+worse than no reason, so such a reason is shown only when its dense-channel z-score (standard
 deviations above the event's background of need-offer pairs) clears
 :data:`matcher.affinity_config.REASON_MIN_Z`. This benchmark calibrates that threshold on
 ``bench/data/reason_labels.json``: (need, offer) pairs of the sample event
@@ -67,15 +67,16 @@ def sample_profiles() -> list[Profile]:
 
 
 def pair_z(aff: Affinity, pairs: list[tuple[str, str]]) -> np.ndarray:
-    """Fused z-score of each (need, offer) text pair in this event (NaN where a text is absent)."""
+    """Dense-channel z-score of each (need, offer) text pair in this event (NaN where a text is
+    absent): the scale the reason threshold is calibrated and applied on."""
     st = aff.scorer.statements
     need_row = {t: k for k, t in reversed(list(enumerate(st.needs)))}
     offer_row = {t: k for k, t in reversed(list(enumerate(st.offers)))}
     out = np.full(len(pairs), np.nan)
     for k, (need, offer) in enumerate(pairs):
         if need in need_row and offer in offer_row:
-            z = aff.scorer.need_offer_z(np.array([need_row[need]]), np.array([offer_row[offer]]))
-            out[k] = float(z[0, 0])
+            z = aff.scorer.dense_z(np.array([need_row[need]]), np.array([offer_row[offer]]))
+            out[k] = float(z[0])
     return out
 
 

@@ -143,6 +143,19 @@ class StatementScorer:
         z -= np.float32(self.need_offer.offset)
         return z
 
+    def dense_z(self, need_rows: I64, offer_rows: I64) -> F32:
+        """Row-wise dense-channel z-scores of the pairs (need_rows[p], offer_rows[p]) (-inf at -1).
+
+        The dense channel alone, standardised against the event's background: the scale on
+        which the reason threshold ``reason_min_z`` was calibrated, whatever the fusion weights.
+        """
+        out = np.full(len(need_rows), -np.inf, dtype=np.float32)
+        ok = (need_rows >= 0) & (offer_rows >= 0)
+        mu, sd = self.need_offer.channel_stats[0]
+        cos = np.einsum("ij,ij->i", self.dense.needs[need_rows[ok]], self.dense.offers[offer_rows[ok]])
+        out[ok] = (cos - np.float32(mu)) / np.float32(sd)
+        return out
+
     def pair_scores(self, need_rows: I64, offer_rows: I64) -> F32:
         """Calibrated scores (in [0, 1]) of the given need rows against the given offer rows."""
         return self._calibrate(self.need_offer_z(need_rows, offer_rows))

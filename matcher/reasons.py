@@ -148,11 +148,16 @@ class _Matches:
 
     @classmethod
     def of(cls, aff: Affinity, needers: I64, offerers: I64, weight: float) -> _Matches:
-        """Score all pairs (needers[p], offerers[p]) in one batch (:meth:`StatementScorer.best_pairs`)."""
+        """Score all pairs (needers[p], offerers[p]) in one batch (:meth:`StatementScorer.best_pairs`).
+
+        The best pair is chosen on the fused score; it is quoted when its dense-channel z-score
+        (:meth:`StatementScorer.dense_z`, the scale the threshold was calibrated on) clears
+        ``reason_min_z``.
+        """
         st, cfg = aff.scorer.statements, aff.scorer.config
         scores, need_rows, offer_rows = aff.scorer.best_pairs(needers, offerers)
         z = scores.astype(np.float64)
-        ok = z >= cfg.reason_min_z
+        ok = aff.scorer.dense_z(need_rows, offer_rows) >= cfg.reason_min_z
         value = np.zeros(z.shape)
         value[ok] = weight / (1 + np.exp(-(z[ok] - cfg.calibration_center) / cfg.calibration_scale))
         values = cast(list[float], value.tolist())
