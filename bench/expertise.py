@@ -340,8 +340,8 @@ def variants() -> dict[str, Scorer]:
         "mE5 query:/passage: prefixes, top-3-mean": prefix_scorer(3),
     }
     for tau in (0.0, 0.5, 1.0, 2.0):
-        base = AffinityConfig(offer_softness=tau)
-        out[f"engine, offer soft max τ={tau}"] = engine_scorer(base)
+        base = AffinityConfig(offer_softness=tau, lexical_weight=0.0)
+        out[f"engine, dense only, offer soft max τ={tau}"] = engine_scorer(base)
         for w in (0.25, 0.5):
             out[f"engine + char n-gram channel {w}, τ={tau}"] = engine_scorer(
                 replace(base, dense_weight=1.0, lexical_weight=w)
