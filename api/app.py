@@ -68,6 +68,8 @@ TAGS = [
     {"name": "printouts", "description": "The table plan on paper (PDF) and as CSV or XLSX."},
     {"name": "jobs", "description": "Background jobs: status and progress."},
     {"name": "participant", "description": "A participant's own view, through their link token."},
+    {"name": "tours", "description": "Tours of several events, read together in the impact report."},
+    {"name": "reports", "description": "Impact reports per event and per tour: HTML, PDF, CSV."},
 ]
 
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         ge=1,
         description="401 answers (bad tokens, links, log-ins) a client may get a minute before 429s.",
     )
+    retention_months: int = Field(
+        default=24, ge=1, description="`kohtaamo event purge` default: purge events older than this."
+    )
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
 
     # E-mail to participants (api/mail/). Sending needs smtp_host and mail_from; a dry run needs neither.
@@ -68,6 +71,9 @@ class Settings(BaseSettings):
     mail_rate_per_minute: int = Field(default=120, ge=1, description="At most this many messages a minute.")
     mail_max_attempts: int = Field(default=5, ge=1, description="Tries per message on temporary failures.")
     outbox_dir: Path = Field(default=Path("outbox"), description="Where dry runs write their .eml files.")
+    followup_months: int = Field(
+        default=4, ge=1, le=24, description="Months after an event that its follow-up is due."
+    )
 
     # The organisers' dashboard (api/pages/).
     session_max_age_hours: int = Field(default=12, ge=1, description="How long a dashboard log-in lasts.")

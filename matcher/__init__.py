@@ -22,7 +22,15 @@ from matcher.registry import Registry
 from matcher.replan import ReplannedMeetings, replan_meetings, replan_tables
 from matcher.suggest import SuggestConfig, Suggestion, suggest, suggest_from_affinity
 from matcher.suggest_checks import is_valid_suggestions, suggestion_violations
-from matcher.tables import TablePlan, is_valid_table_plan, locked_from, plan_tables, table_plan_violations
+from matcher.tables import (
+    InfeasibleTablesError,
+    TablePlan,
+    check_table_rules,
+    is_valid_table_plan,
+    locked_from,
+    plan_tables,
+    table_plan_violations,
+)
 from matcher.taxonomy import COOPERATION_TYPES, REGIONS, SECTORS, THEMES
 
 __all__ = [
@@ -34,6 +42,7 @@ __all__ = [
     "AffinityConfig",
     "Embedder",
     "HashingEmbedder",
+    "InfeasibleTablesError",
     "LexicalSpace",
     "LiveAffinity",
     "Meeting",
@@ -50,6 +59,7 @@ __all__ = [
     "affinity_from_vectors",
     "assign",
     "assignment_violations",
+    "check_table_rules",
     "explain",
     "fused_similarity",
     "is_valid_meeting_plan",

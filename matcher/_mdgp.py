@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from matcher._rules import ACTIVE, kick, move_ok, repair_walk, rules_move, swap_ok
+
 # Indices into the int64 state vector shared by the kernels.
 IT = 0  # iterations done
 STALL = 1  # iterations since the best seating last improved
@@ -58,9 +60,10 @@ def objective(a, g):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, b):  # type: ignore[no-untyped-def]
+def _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, i, b):  # type: ignore[no-untyped-def]
     """Move person i to table b, updating D, its transpose, the self sums and the counts."""
     old = g[i]
+    rules_move(rs, i, old, b)
     n = a.shape[0]
     for k in range(n):
         w = a[k, i]
@@ -79,7 +82,7 @@ def _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, b):  # type: ignore[no-
 
 
 @njit(cache=True)
-def _best_change(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, tabu, it, f, best_f):  # type: ignore[no-untyped-def]
+def _best_change(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, rs, tabu, it, f, best_f):  # type: ignore[no-untyped-def]
     """Scan every feasible move and swap; return (gain, i, j_or_minus_target) of the best allowed.
 
     A change is allowed when it is not tabu, or when it would beat the best seating found
@@ -107,6 +110,8 @@ def _best_change(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, tabu, 
                 if si >= 0 and sepcnt[si, h] > 0:
                     continue
                 if tabu[i, h] > it and f + gain <= best_f + EPS:
+                    continue
+                if not move_ok(rs, sizes, i, gi, h):
                     continue
                 if gain > best_gain + EPS:
                     best_gain = gain
@@ -147,6 +152,8 @@ def _best_change(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, tabu, 
                 continue
             if (tabu[i, gj] > it or tabu[j, gi] > it) and f + gain <= best_f + EPS:
                 continue
+            if not swap_ok(rs, sizes, i, j, gi, gj):
+                continue
             if gain > best_gain + EPS:
                 best_gain = gain
                 bi = i
@@ -161,7 +168,7 @@ def _best_change(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, tabu, 
 
 
 @njit(cache=True)
-def _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, strength):  # type: ignore[no-untyped-def]
+def _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, rs, strength):  # type: ignore[no-untyped-def]
     """Apply ``strength`` random feasible swaps (or moves, where sizes allow); return the gain."""
     n, n_groups = d.shape
     gain = 0.0
@@ -180,8 +187,10 @@ def _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, strength):
                 continue
             if si >= 0 and sepcnt[si, h] > 0:
                 continue
+            if not move_ok(rs, sizes, i, gi, h):
+                continue
             gain += d[i, h] - dself[i]
-            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, h)
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, i, h)
         else:
             j = np.random.randint(n)
             gj = g[j]
@@ -192,16 +201,18 @@ def _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, strength):
                 continue
             if sj >= 0 and sepcnt[sj, gi] - (1 if sj == si else 0) > 0:
                 continue
+            if not swap_ok(rs, sizes, i, j, gi, gj):
+                continue
             gain += d[i, gj] - dself[i] + d[j, gi] - dself[j] - 2.0 * a[i, j]
-            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, gj)
-            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, j, gi)
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, i, gj)
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, j, gi)
         done += 1
     return gain
 
 
 @njit(cache=True)
 def run_chunk(  # type: ignore[no-untyped-def]
-    a, g, best_g, sizes, lo, hi, movable, sep, sepcnt, tabu, istate, fstate, params, iterations, seed
+    a, g, best_g, sizes, lo, hi, movable, sep, sepcnt, rs, tabu, istate, fstate, params, iterations, seed
 ):
     """Run ``iterations`` steps of iterated tabu search from the seating ``g`` (updated in place).
 
@@ -220,7 +231,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
         it = istate[IT]
         f = fstate[F]
         gain, i, j = _best_change(
-            a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, tabu, it, f, fstate[BEST_F]
+            a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, rs, tabu, it, f, fstate[BEST_F]
         )
         if i < 0:
             istate[STALL] = stall_limit  # nothing allowed: force a perturbation
@@ -228,12 +239,12 @@ def run_chunk(  # type: ignore[no-untyped-def]
             gi = g[i]
             tt = tenure_min + np.random.randint(tenure_spread + 1)
             if j < 0:
-                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, -j - 1)
+                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, i, -j - 1)
                 tabu[i, gi] = it + tt
             else:
                 gj = g[j]
-                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, gj)
-                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, j, gi)
+                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, i, gj)
+                _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, j, gi)
                 tabu[i, gi] = it + tt
                 tabu[j, gj] = it + tt
             fstate[F] = f + gain
@@ -245,18 +256,47 @@ def run_chunk(  # type: ignore[no-untyped-def]
                 istate[STALL] += 1
         istate[IT] = it + 1
         if istate[STALL] >= stall_limit:
-            _restart_from_best(a, g, best_g, d, dt, dself, sizes, sep, sepcnt, tabu, fstate)
+            _restart_from_best(a, g, best_g, d, dt, dself, sizes, sep, sepcnt, rs, tabu, fstate)
             strength = strength_min + np.random.randint(strength_spread + 1)
-            fstate[F] += _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, strength)
+            if rs[-1][ACTIVE] == 0:
+                fstate[F] += _perturb(a, g, d, dt, dself, sizes, lo, hi, movable, sep, sepcnt, rs, strength)
+            else:
+                # With hard rules the feasible seatings may not be connected by single moves
+                # and swaps: kick through infeasible ones, repair, and rebuild the sums.
+                _kick_repaired(a, g, best_g, sizes, lo, hi, movable, sep, sepcnt, rs, strength)
+                d, dt = build_sums(a, g, n_groups)
+                for k in range(n):
+                    dself[k] = d[k, g[k]]
+                fstate[F] = objective(a, g)
+            if fstate[F] > fstate[BEST_F] + EPS:  # a perturbation can land on a new best
+                fstate[BEST_F] = fstate[F]
+                best_g[:] = g
             istate[STALL] = 0
             istate[PERTURBS] += 1
 
 
 @njit(cache=True)
-def _restart_from_best(a, g, best_g, d, dt, dself, sizes, sep, sepcnt, tabu, fstate):  # type: ignore[no-untyped-def]
+def _restart_from_best(a, g, best_g, d, dt, dself, sizes, sep, sepcnt, rs, tabu, fstate):  # type: ignore[no-untyped-def]
     """Reset the current seating to the best one and clear the tabu list."""
     for i in range(g.shape[0]):
         if g[i] != best_g[i]:
-            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, i, best_g[i])
+            _relocate(a, g, d, dt, dself, sizes, sep, sepcnt, rs, i, best_g[i])
     fstate[F] = fstate[BEST_F]
     tabu[:, :] = 0
+
+
+@njit(cache=True)
+def _kick_repaired(a, g, best_g, sizes, lo, hi, movable, sep, sepcnt, rs, strength):  # type: ignore[no-untyped-def]
+    """Random changes that may break rules, then a repair; back to ``best_g`` if it fails."""
+    kick(rs, g, sizes, lo, hi, movable, strength)
+    if repair_walk(rs, g, sizes, lo, hi, movable, 200 + 50 * strength) > 0:
+        for i in range(g.shape[0]):
+            if g[i] != best_g[i]:
+                rules_move(rs, i, g[i], best_g[i])
+                sizes[g[i]] -= 1
+                sizes[best_g[i]] += 1
+                g[i] = best_g[i]
+    sepcnt[:, :] = 0
+    for i in range(g.shape[0]):
+        if sep[i] >= 0:
+            sepcnt[sep[i], g[i]] += 1

@@ -57,9 +57,13 @@ def replan_tables(
     tables: Sequence[tuple[int, int]],
     *,
     played: int,
-    sectors: Sequence[Hashable] | None = None,
+    sectors: Sequence[Hashable | None] | None = None,
     separate: Sequence[Hashable | None] | None = None,
     pinned: Pinned | None = None,
+    max_sector_share: float | None = None,
+    min_sectors: int | None = None,
+    facilitators: Sequence[int] | None = None,
+    apart: Sequence[tuple[int, int]] | None = None,
     repeat_penalty: float | None = None,
     sector_weight: float | None = None,
     seconds: float = 1.5,
@@ -68,7 +72,9 @@ def replan_tables(
     """Re-seat the rounds after ``played`` for the people now present, played rounds unchanged.
 
     ``plan`` is the earlier :class:`~matcher.tables.TablePlan` or its (rounds, n) assignment
-    (as stored). ``affinity``, ``sectors``, ``separate`` and ``pinned`` describe the new population in
+    (as stored). ``affinity``, ``sectors``, ``separate``, ``pinned`` and the hard rules
+    (``max_sector_share``, ``min_sectors``, ``facilitators``, ``apart``, as in
+    :func:`~matcher.tables.plan_tables`) describe the new population in
     the order of ``new_ids``; ``tables`` may differ from the old plan's (more or fewer
     seats), the number of rounds does not. The returned plan's columns follow ``new_ids``;
     in played rounds walk-ins are ``-1`` (absent). ``seconds`` is the search budget.
@@ -100,6 +106,10 @@ def replan_tables(
         sectors=sectors,
         separate=separate,
         pinned=pinned,
+        max_sector_share=max_sector_share,
+        min_sectors=min_sectors,
+        facilitators=facilitators,
+        apart=apart,
         locked=locked,
         repeat_penalty=repeat_penalty,
         sector_weight=sector_weight,

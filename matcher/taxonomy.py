@@ -165,6 +165,7 @@ COOPERATION_TYPES: dict[str, Label] = _table(
         ("subcontracting", "alihankinta", "underleverans", "subcontracting"),
         ("recruitment", "rekrytointi", "rekrytering", "recruitment"),
         ("marketing", "markkinointi", "marknadsföring", "marketing"),
+        ("other", "muu yhteistyö", "annat samarbete", "other cooperation"),
     ]
 )
 

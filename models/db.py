@@ -25,11 +25,35 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import Session, SQLModel
 
-from models import access, entities, feedback, jobs, outbox, plans, schedule, suggestions, themes
+from models import (
+    access,
+    entities,
+    feedback,
+    jobs,
+    outbox,
+    plans,
+    schedule,
+    seating,
+    suggestions,
+    themes,
+    tours,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-TABLE_MODULES = (access, entities, feedback, jobs, outbox, plans, schedule, suggestions, themes)
+TABLE_MODULES = (
+    access,
+    entities,
+    feedback,
+    jobs,
+    outbox,
+    plans,
+    schedule,
+    seating,
+    suggestions,
+    themes,
+    tours,
+)
 """Every module that defines tables (imported above, so the metadata is complete)."""
 
 

@@ -17,7 +17,6 @@ Example:
 """
 
 import datetime as dt
-import secrets
 from typing import Optional
 
 import sqlalchemy as sa
@@ -25,7 +24,7 @@ from pydantic import field_validator
 from sqlmodel import Field, Relationship, SQLModel
 
 from matcher.taxonomy import LANGUAGES, REGIONS, SECTORS, THEMES
-from models.types import UTCDateTime, check_codes, json_list, one_of
+from models.types import UTCDateTime, check_codes, json_list, new_link_nonce, one_of
 from models.validation import (
     EVENT_STATUSES,
     REGISTRATION_SOURCES,
@@ -313,16 +312,6 @@ class EventPublic(EventBase):
 # --------------------------------------------------------------------------- Registration
 
 
-def new_link_nonce() -> str:
-    """A fresh random nonce for a registration's personal links (22 URL-safe characters).
-
-    Example:
-        >>> len(new_link_nonce()), new_link_nonce() != new_link_nonce()
-        (22, True)
-    """
-    return secrets.token_urlsafe(16)
-
-
 class RegistrationBase(SQLModel):
     """A person's place at an event: pre-registered or walk-in, checked in or not, cancelled or not."""
 
@@ -331,6 +320,10 @@ class RegistrationBase(SQLModel):
     source: str = Field(default="pre_registered", max_length=16)
     checked_in_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled: bool = False
+    pinned_table: int | None = Field(
+        default=None, ge=1, le=500, description="A host's table (from 1) in every round, or none."
+    )
+    facilitator: bool = Field(default=False, description="Facilitators are spread one per table.")
 
     @field_validator("source")
     @classmethod
@@ -348,6 +341,7 @@ class Registration(RegistrationBase, table=True):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "event_id", name="uq_registration_person_event"),
         sa.CheckConstraint(one_of("source", REGISTRATION_SOURCES), name="source"),
+        sa.CheckConstraint("pinned_table IS NULL OR pinned_table >= 1", name="pinned_table"),
     )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)

@@ -37,11 +37,13 @@ from models.types import StrEnumColumn, UTCDateTime, one_of, utc_now
 
 
 class MailKind(StrEnum):
-    """What an e-mail is: suggestions before the event, where to find people live, feedback after."""
+    """What an e-mail is: suggestions before the event, where to find people live, feedback
+    after, and the follow-up months later (did the cooperation happen)."""
 
     BEFORE = "before"
     LIVE = "live"
     FEEDBACK = "feedback"
+    FOLLOWUP = "followup"
 
 
 class OutboxStatus(StrEnum):

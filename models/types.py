@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -113,3 +114,13 @@ class StrEnumColumn(sa.TypeDecorator[E]):
 
     def process_result_value(self, value: Any, dialect: sa.Dialect | None) -> E | None:
         return None if value is None else self.enum(value)
+
+
+def new_link_nonce() -> str:
+    """A fresh random nonce for a registration's personal links (22 URL-safe characters).
+
+    Example:
+        >>> len(new_link_nonce()), new_link_nonce() != new_link_nonce()
+        (22, True)
+    """
+    return secrets.token_urlsafe(16)

@@ -276,7 +276,10 @@ def test_participant_link_opens_own_suggestions_only_with_consented_contacts(api
         assert api.client.get(path, headers=api.auth(token)).status_code == 401
     # tampered, foreign-secret and expired tokens are refused
     assert api.client.get("/me/suggestions", headers=api.auth(token[:-2] + "xx")).status_code == 401
-    foreign = LinkSigner("another-secret", max_age_seconds=3600).dump(person_id=me, event_id=event)
+    nonce = link_nonce(api.app.state.engine, event, me)  # all genuine but the key
+    foreign = LinkSigner("another-secret", max_age_seconds=3600).dump(
+        person_id=me, event_id=event, nonce=nonce
+    )
     assert api.client.get("/me/suggestions", headers=api.auth(foreign)).status_code == 401
     assert api.client.get("/me/suggestions").status_code == 401
     # an organiser token is not a participant link

@@ -27,7 +27,8 @@ class Route:
     path: str
     kind: str  # public | organiser | admin | participant
     other: (
-        str  # what another organiser gets: "404", "403", "list" (200, none of A's data), "own" (200/201, own)
+        str  # what another organiser gets: "404", "403", "list" (200, none of A's data), "own" (200/201, own);
+        # a participant of another event: "404", "422" (refused, nothing of A's) or "own"
     )
     body: Any = None
 
@@ -107,12 +108,43 @@ ROUTES: list[Route] = [
     Route("GET", "/events/{event_id}/mailings/preview", "organiser", "404"),
     Route("GET", "/events/{event_id}/mailings/outbox", "organiser", "404"),
     Route("GET", "/jobs/{job_id}", "organiser", "404"),
+    Route("GET", "/tours", "organiser", "list"),
+    Route("POST", "/tours", "organiser", "own", {"name": "Oma kiertue"}),
+    Route("GET", "/tours/{tour_id}", "organiser", "404"),
+    Route("PUT", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
+    Route("DELETE", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
+    Route("GET", "/events/{event_id}/report", "organiser", "404"),
+    Route("GET", "/tours/{tour_id}/report", "organiser", "404"),
+    Route("GET", "/events/{event_id}/meeting-requests", "organiser", "404"),
+    Route(
+        "POST",
+        "/events/{event_id}/meeting-requests",
+        "organiser",
+        "404",
+        {"requester_id": 1, "requested_id": 2},
+    ),
+    Route("DELETE", "/events/{event_id}/meeting-requests/{request_id}", "organiser", "404"),
+    Route("GET", "/events/{event_id}/seating", "organiser", "404"),
+    Route("PUT", "/events/{event_id}/seating/pins/{person_id}", "organiser", "404", {"table": 1}),
+    Route("DELETE", "/events/{event_id}/seating/pins/{person_id}", "organiser", "404"),
+    Route("PUT", "/events/{event_id}/seating/facilitators/{person_id}", "organiser", "404"),
+    Route("DELETE", "/events/{event_id}/seating/facilitators/{person_id}", "organiser", "404"),
+    Route(
+        "POST", "/events/{event_id}/seating/apart", "organiser", "404", {"person_a_id": 1, "person_b_id": 2}
+    ),
+    Route("DELETE", "/events/{event_id}/seating/apart/{pair_id}", "organiser", "404"),
     Route("GET", "/me/suggestions", "participant", "own"),
     Route("GET", "/me/tables", "participant", "own"),
     Route("GET", "/me/meetings", "participant", "own"),
     Route("GET", "/me/feedback", "participant", "own"),
     Route("GET", "/me/export", "participant", "own"),
     Route("POST", "/me/feedback", "participant", "404", {"target_id": 0, "met": True}),
+    Route("POST", "/me/followup", "participant", "404", {"target_id": 1, "realised": True}),
+    Route("GET", "/me/theme-wishes", "participant", "own"),
+    Route("PUT", "/me/theme-wishes", "participant", "own", {"themes": ["home_care"]}),
+    Route("GET", "/me/meeting-requests", "participant", "own"),
+    Route("POST", "/me/meeting-requests", "participant", "422", {"person_id": 0}),
+    Route("DELETE", "/me/meeting-requests/{request_id}", "participant", "404"),
 ]
 
 
@@ -176,7 +208,20 @@ def world(world_url: str) -> Iterator[World]:
         assert meetings_done["status"] == "succeeded", meetings_done["message"]
         me_a = api.client.get("/organisers/me", headers=api.auth(a)).json()["id"]
         org = api.client.get(f"/people/{p1}", headers=api.auth(a)).json()["organisation_id"]
+        tour = api.client.post("/tours", headers=api.auth(a), json={"name": "A:n kiertue"}).json()["id"]
+        assert api.client.put(f"/tours/{tour}/events/{event}", headers=api.auth(a)).status_code == 200
+        api.client.post("/tours", headers=api.auth(b), json={"name": "B:n kiertue"})
+        asked = api.client.post(
+            f"/events/{event}/meeting-requests",
+            headers=api.auth(a),
+            json={"requester_id": p1, "requested_id": p3},
+        )
+        apart = api.client.post(
+            f"/events/{event}/seating/apart", headers=api.auth(a), json={"person_a_id": p2, "person_b_id": p3}
+        )
+        assert asked.status_code == 201 and apart.status_code == 201, (asked.text, apart.text)
         ids = {
+            "tour_id": tour,
             "event_id": event,
             "person_id": p1,
             "organisation_id": org,
@@ -186,6 +231,8 @@ def world(world_url: str) -> Iterator[World]:
             "job_id": done["id"],
             "target": p2,
             "p3": p3,
+            "request_id": asked.json()[0]["id"],
+            "pair_id": apart.json()["id"],
         }
         yield World(api, a, b, ids, api.link(a, event, p1), api.link(b, other_event, outsider))
 
@@ -256,6 +303,7 @@ def test_another_organiser_is_refused_or_sees_only_their_own(world: World, route
             "/events": {world.ids["event_id"]},
             "/people": {world.ids["person_id"], world.ids["target"], world.ids["p3"]},
             "/organisations": {world.ids["organisation_id"]},
+            "/tours": {world.ids["tour_id"]},
         }[route.path]
         assert seen and not seen & foreign  # B sees their own things, none of A's
     else:  # own
@@ -270,6 +318,9 @@ def test_a_participant_of_another_event_sees_only_their_own(world: World, route:
     response = _call(world, route, world.outsider)
     if route.other == "404":  # feedback on someone who is not their suggestion
         assert response.status_code == 404
+    elif route.other == "422":  # asking to meet someone who is not their suggestion
+        assert response.status_code == 422
+        assert "p3@x.fi" not in response.text
     else:
         assert response.status_code == 200
         assert "p1@x.fi" not in response.text and "p2@x.fi" not in response.text

@@ -103,6 +103,7 @@ def test_live_suggestions_use_present_people_and_skip_pairs_who_met(api: Api) ->
         "participants": len(people) - 1,
         "suggestions": live["result"]["suggestions"],
         "excluded_pairs": 1,
+        "follow_ups": 0,
     }
     after = [
         s["person_id"]

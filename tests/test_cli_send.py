@@ -150,7 +150,11 @@ def test_dry_run_and_schedule(
             {"TABLES": "none"},
             "error: event 1 has no table plan: plan the tables first",
         ),
-        (["--kind", "soon", "--dry-run"], {}, "error: kind: 'soon' is not one of before, live, feedback"),
+        (
+            ["--kind", "soon", "--dry-run"],
+            {},
+            "error: kind: 'soon' is not one of before, live, feedback, followup",
+        ),
     ],
 )
 def test_a_run_that_cannot_start_is_one_line(

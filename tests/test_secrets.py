@@ -16,8 +16,9 @@ from api.keys import KEY_FILE, SecretKeyError, require_explicit_key, secret_key
 from api.security import LinkSigner
 from api.settings import Settings, get_settings
 from matcher.embed import HashingEmbedder
+from tests.pages_support import link_nonce
 from tests.test_api_support import *  # noqa: F403  (the api_url fixture)
-from tests.test_api_support import Api, make_admin_token
+from tests.test_api_support import SECRET, Api, make_admin_token
 
 OLD_DEFAULT = "change-me-in-production"
 
@@ -92,3 +93,15 @@ def test_a_link_forged_with_the_old_default_key_is_refused(api_url: str, tmp_pat
         genuine = api.link(admin, event, first)
         assert client.get("/me/tables", params={"token": genuine}).status_code == 200
     assert (tmp_path / KEY_FILE).exists()
+
+
+def test_rotating_the_key_invalidates_links_signed_with_the_old_one(api: Api) -> None:
+    event = api.event(api.admin)
+    person = api.walk_in(api.admin, event, "maija@yohoiva.fi", "Yöhoiva Oy")
+    nonce = link_nonce(api.app.state.engine, event, person)
+    current = LinkSigner(SECRET, max_age_seconds=3600).dump(person_id=person, event_id=event, nonce=nonce)
+    before_rotation = LinkSigner("the key before rotation", max_age_seconds=3600).dump(
+        person_id=person, event_id=event, nonce=nonce
+    )
+    assert api.client.get("/me/tables", params={"token": current}).status_code == 200
+    assert api.client.get("/me/tables", params={"token": before_rotation}).status_code == 401

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from api.cli import data, demo, plans, printing, privacy, send, serve, suggest
+from api.cli import data, demo, plans, printing, privacy, report, seating, send, serve, suggest, tours
 from api.cli.base import err_console
 
-AREAS = (data, suggest, plans, printing, send, serve, demo, privacy)
+AREAS = (data, suggest, plans, seating, printing, send, serve, demo, privacy, tours, report)
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
 

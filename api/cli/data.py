@@ -28,6 +28,7 @@ from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from api.cli import privacy
 from api.cli.base import CliError, DatabaseOpt, engine_for, err_console, session_for, validated
 from api.cli.base import database_url as database_url_of
 from api.cli.render import stage_progress
@@ -235,9 +236,10 @@ def register(app: typer.Typer) -> None:
     """Add the data commands to the command line."""
     app.command("import")(import_command)
     app.command("export")(export_command)
-    event_app = typer.Typer(help="Create and list events.", no_args_is_help=True)
+    event_app = typer.Typer(help="Create, list and purge events.", no_args_is_help=True)
     event_app.command("create")(event_create)
     event_app.command("list")(event_list)
+    event_app.command("purge")(privacy.event_purge)
     app.add_typer(event_app, name="event")
     db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
     db_app.command("upgrade")(db_upgrade)

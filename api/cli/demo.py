@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.rule import Rule
 
-from api.cli import dashboard, plans, printing, send, suggest
+from api.cli import dashboard, plans, printing, report, send, suggest
 from api.cli.base import database_url as configured
 from api.workflows.sample import import_sample_event
 
@@ -27,6 +27,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("Workshop table plan", plans.demo_stage),
     ("E-mails to participants (dry run)", send.demo_stage),
     ("Printouts for organisers", printing.demo_stage),
+    ("Impact report (simulated feedback)", report.demo_stage),
     ("Web pages", dashboard.demo_stage),
 )
 """(title, stage): each stage is ``stage(database_url, event_id, console)``."""

@@ -21,11 +21,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.cli.base import DatabaseOpt, ModelOpt, session_for, validated
+from api.cli.base import CliError, DatabaseOpt, ModelOpt, session_for, validated
 from api.cli.render import ProgressEncoder, print_table_summary, spinner
 from api.schemas import MeetingPlanCreate, TablePlanCreate
 from api.settings import get_settings
 from api.workflows import meeting_plans, table_plans
+from api.workflows.errors import FieldError
 from api.workflows.events import find_event
 from api.workflows.plan_rows import (
     MeetingRow,
@@ -48,6 +49,17 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the search's rando
 PresentOpt = Annotated[
     bool, typer.Option("--present-only", help="Only people present now (checked in, not out).")
 ]
+
+
+PLAN_OPTIONS = {
+    "max_sector_share": "--max-sector-share",
+    "min_sectors": "--min-sectors",
+    "min_size": "--table-size",
+    "max_size": "--table-size",
+    "tables": "--tables",
+    "rounds": "--rounds",
+}
+"""Request fields of a table plan and the options that set them (for one-line errors)."""
 
 
 def parse_table_size(text: str) -> tuple[int, int]:
@@ -79,6 +91,11 @@ def seat_event(
     Returns the stored plan's id and its printable rows."""
     with session_for(database_url) as session, spinner(console) as progress:
         find_event(session=session, event=str(event_id))
+        try:
+            table_plans.check_plan_request(session, event_id=event_id, params=params)
+        except FieldError as exc:
+            option = PLAN_OPTIONS.get(exc.field)
+            raise CliError(f"{option}: {str(exc).split(': ', 1)[1]}" if option else str(exc)) from None
         task = progress.add_task("scoring participants", total=params.seconds)
         profiles, layout, plan = table_plans.plan_event(
             session=session,
@@ -107,16 +124,27 @@ def tables(
     n_tables: Annotated[
         int | None, typer.Option("--tables", min=1, help="Number of tables (default: from attendance).")
     ] = None,
+    max_sector_share: Annotated[
+        float | None,
+        typer.Option(
+            "--max-sector-share", help="At most this share of a table from one sector, e.g. 0.5 (hard)."
+        ),
+    ] = None,
+    min_sectors: Annotated[
+        int | None, typer.Option("--min-sectors", help="At least this many sectors at every table (hard).")
+    ] = None,
     seconds: SecondsOpt = 10.0,
     seed: SeedOpt = 0,
     present_only: PresentOpt = False,
     model: ModelOpt = None,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """Plan workshop tables: cross-sector mix, colleagues apart, few repeat encounters."""
+    """Plan workshop tables: cross-sector mix, colleagues apart, few repeat encounters; pinned
+    hosts, facilitators and pairs apart (``kohtaamo seat``) and the sector rules are hard."""
     console = Console()
     low, high = parse_table_size(table_size)
-    values = {"rounds": rounds, "tables": n_tables, "min_size": low, "max_size": high}
+    values: dict[str, object] = {"rounds": rounds, "tables": n_tables, "min_size": low, "max_size": high}
+    values |= {"max_sector_share": max_sector_share, "min_sectors": min_sectors}
     params = validated(
         TablePlanCreate, {**values, "present_only": present_only, "seconds": seconds, "seed": seed}
     )

@@ -1,6 +1,7 @@
 """Participants' links and personal data from the command line: ``kohtaamo link revoke`` and
 ``kohtaamo link reissue`` (one person's personal links at one event), ``kohtaamo person
-delete`` (erasure, :mod:`api.workflows.erasure`).
+delete`` (erasure, :mod:`api.workflows.erasure`) and ``kohtaamo event purge`` (retention,
+:mod:`api.workflows.retention`; registered in the ``event`` group by :mod:`api.cli.data`).
 
 Revoking gives the registration a new link nonce (:mod:`api.workflows.links`): every link
 made before stops working, in e-mails and on printed slips alike; ``reissue`` also prints the
@@ -18,7 +19,7 @@ from sqlmodel import Session
 from api.cli.base import CliError, DatabaseOpt, session_for
 from api.keys import link_signer
 from api.settings import get_settings
-from api.workflows import erasure, links
+from api.workflows import erasure, links, retention
 from api.workflows.events import find_event
 
 EventOpt = Annotated[str, typer.Option("--event", help="Event id or exact name.")]
@@ -91,4 +92,37 @@ def person_delete(
         f" {report.redacted_messages} other messages emptied{marked}.",
         highlight=False,
         soft_wrap=True,
+    )
+
+
+def event_purge(
+    older_than_months: Annotated[
+        int | None,
+        typer.Option("--older-than-months", min=1, help="Default: KOHTAAMO_RETENTION_MONTHS (24)."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the purge cannot be undone.")] = False,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Purge the personal data of events older than N months (the events stay as a record)."""
+    settings = get_settings()
+    months = older_than_months or settings.retention_months
+    with session_for(database_url) as session:
+        report = retention.purge_events(
+            session=session, months=months, cache_dir=settings.cache_dir, dry_run=not yes
+        )
+    console = Console(highlight=False, soft_wrap=True)
+    if report.undated:
+        console.print(f"Not purged, no date (set one with PATCH /events/ID): events {report.undated}.")
+    if not report.events:
+        console.print(f"No event is dated before {report.cutoff}: nothing to purge.")
+        return
+    if not yes:
+        raise CliError(
+            f"would purge the personal data of events {report.events} (dated before {report.cutoff}):"
+            " add --yes to confirm"
+        )
+    removed = ", ".join(f"{n} {kind}" for kind, n in report.removed.items() if n)
+    console.print(
+        f"Purged events {report.events} (dated before {report.cutoff}): {removed or 'nothing stored'};"
+        f" erased {len(report.people_erased)} people with no other registration."
     )

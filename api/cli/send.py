@@ -65,7 +65,7 @@ def print_summary(summary: MailingSummary, console: Console) -> None:
 
 def send_command(
     event: EventOpt,
-    kind: Annotated[str, typer.Option("--kind", help="before, live or feedback.")],
+    kind: Annotated[str, typer.Option("--kind", help="before, live, feedback or followup.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write .eml files to the outbox folder instead of sending.")
     ] = False,
@@ -77,7 +77,7 @@ def send_command(
     ] = False,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """E-mail the event's participants: suggestions (before), tables and meetings (live), feedback."""
+    """E-mail the participants: suggestions (before), tables and meetings (live), feedback, follow-up."""
     settings = get_settings()
     console = Console()
     with session_for(database_url) as session, spinner(console) as bar:

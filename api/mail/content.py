@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS: tuple[str, ...] = ("before", "live", "feedback")
+KINDS: tuple[str, ...] = ("before", "live", "feedback", "followup")
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,7 @@ class Links:
     page: str
     feedback: str
     unsubscribe: str
+    followup: str = ""
 
 
 @dataclass(frozen=True)

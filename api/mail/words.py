@@ -49,6 +49,7 @@ class Words:
     calendar_cancelled: str
     at: str
     time_separator: str
+    followup: str
 
     def subject(self, kind: str, event_name: str, *, updated: bool = False) -> str:
         """The subject of a ``kind`` message about ``event_name``."""
@@ -80,6 +81,7 @@ WORDS: dict[str, Words] = {
             ("before", "Ihmiset, jotka kannattaa tavata – {event}"),
             ("live", "Pöytäsi ja tapaamisesi – {event}"),
             ("feedback", "Kiitos osallistumisesta – kerro palautteesi: {event}"),
+            ("followup", "Syntyikö yhteistyötä? Seurantakysely – {event}"),
         ),
         updated="Päivitetty",
         organisation="Organisaatio",
@@ -103,6 +105,7 @@ WORDS: dict[str, Words] = {
         calendar_cancelled="Peruttu",
         at="klo",
         time_separator=".",
+        followup="Seurantakysely",
     ),
     "sv": Words(
         language="sv",
@@ -110,6 +113,7 @@ WORDS: dict[str, Words] = {
             ("before", "Personer som du borde träffa – {event}"),
             ("live", "Dina bord och möten – {event}"),
             ("feedback", "Tack för att du deltog – ge oss respons: {event}"),
+            ("followup", "Blev det samarbete? Uppföljning – {event}"),
         ),
         updated="Uppdaterat",
         organisation="Organisation",
@@ -133,6 +137,7 @@ WORDS: dict[str, Words] = {
         calendar_cancelled="Inställt",
         at="kl.",
         time_separator=".",
+        followup="Uppföljning",
     ),
     "en": Words(
         language="en",
@@ -140,6 +145,7 @@ WORDS: dict[str, Words] = {
             ("before", "People you should meet at {event}"),
             ("live", "Your tables and meetings at {event}"),
             ("feedback", "Thank you for coming – tell us how it went: {event}"),
+            ("followup", "Did cooperation come of it? Follow-up – {event}"),
         ),
         updated="Updated",
         organisation="Organisation",
@@ -163,6 +169,7 @@ WORDS: dict[str, Words] = {
         calendar_cancelled="Cancelled",
         at="",
         time_separator=":",
+        followup="Follow-up form",
     ),
 }
 """The words of each language the service speaks (the keys are :data:`matcher.taxonomy.LANGUAGES`)."""

@@ -19,7 +19,15 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import errors, routes_auth, routes_event, routes_mail, routes_participant, routes_plans
+from api.pages import (
+    errors,
+    routes_auth,
+    routes_event,
+    routes_mail,
+    routes_participant,
+    routes_plans,
+    routes_report,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS = (
@@ -28,6 +36,7 @@ ROUTERS = (
     routes_plans.router,
     routes_mail.router,
     routes_participant.router,
+    routes_report.router,
 )
 
 

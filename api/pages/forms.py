@@ -8,6 +8,8 @@ Example:
     >>> answers, errors = feedback_answers(FormData([("met-7", "yes"), ("useful-7", "4")]), [7, 8])
     >>> [(a.target_id, a.met, a.usefulness) for a in answers], errors
     ([(7, True, 4)], {})
+    >>> [(a.target_id, a.realised) for a in followup_answers(FormData([("done-7", "no")]), [7])[0]]
+    [(7, False)]
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.schemas import WalkIn
-from matcher.taxonomy import COOPERATION_TYPES
-from models.feedback import FeedbackCreate
+from matcher.taxonomy import COOPERATION_TYPES, THEMES
+from models.feedback import FeedbackCreate, FollowupCreate, ThemeWishCreate
 
 Errors = dict[str, str]
 
@@ -37,9 +39,10 @@ def feedback_answers(form: FormData, partners: list[int]) -> tuple[list[Feedback
     for target in partners:
         met = _text(form, f"met-{target}")
         useful = _text(form, f"useful-{target}")
+        comment = _text(form, f"comment-{target}")
         types = [t for t in form.getlist(f"coop-{target}") if isinstance(t, str)]
         if not met:
-            if useful or types:
+            if useful or types or comment:
                 errors[f"partner-{target}"] = "feedback.error_met_first"
             continue
         if met not in ("yes", "no") or any(t not in COOPERATION_TYPES for t in types):
@@ -55,8 +58,49 @@ def feedback_answers(form: FormData, partners: list[int]) -> tuple[list[Feedback
                     met=met == "yes",
                     usefulness=int(useful) if useful else None,
                     cooperation_types=types,
+                    comment=comment,
                 )
             )
+        except (ValidationError, ValueError):
+            errors[f"partner-{target}"] = "form.invalid"
+    return answers, errors
+
+
+def theme_wish(form: FormData) -> ThemeWishCreate | None:
+    """The themes ticked under "next time" (``None``: the form did not carry that question, or
+    named a theme that does not exist)."""
+    if form.get("wishes") != "1":
+        return None
+    codes = [code for code in form.getlist("wish") if isinstance(code, str)]
+    if any(code not in THEMES for code in codes):
+        return None
+    return ThemeWishCreate(themes=codes)
+
+
+def followup_answers(form: FormData, partners: list[int]) -> tuple[list[FollowupCreate], Errors]:
+    """One follow-up answer per met partner the form says something about; errors keyed
+    ``partner-<id>`` (types or a note without saying whether it happened)."""
+    answers: list[FollowupCreate] = []
+    errors: Errors = {}
+    for target in partners:
+        done = _text(form, f"done-{target}")
+        note = _text(form, f"note-{target}")
+        types = [t for t in form.getlist(f"rtype-{target}") if isinstance(t, str)]
+        if not done:
+            if types or note:
+                errors[f"partner-{target}"] = "followup.error_done_first"
+            continue
+        if done not in ("yes", "no") or any(t not in COOPERATION_TYPES for t in types):
+            errors[f"partner-{target}"] = "form.invalid"
+            continue
+        if done == "no" and types:
+            errors[f"partner-{target}"] = "followup.error_types_not_done"
+            continue
+        try:
+            answer = FollowupCreate(
+                target_id=target, realised=done == "yes", realised_types=types, realised_note=note
+            )
+            answers.append(answer)
         except (ValidationError, ValueError):
             errors[f"partner-{target}"] = "form.invalid"
     return answers, errors

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from api.pages.catalogue import DEFAULT_LANGUAGE
-from api.schemas import MyMeetings, MyTables, SuggestionList
+from api.schemas import MyMeetingRequest, MyMeetings, MyTables, SuggestionList
 from api.security import SCOPE_PAGE, ExpiredTokenError, InvalidTokenError, LinkClaims, LinkSigner
-from api.workflows import feedback, meeting_plans, suggestions, table_plans
+from api.workflows import feedback, meeting_plans, meeting_requests, suggestions, table_plans
 from matcher.taxonomy import LANGUAGES
 from models import crud
 from models.entities import Event, Person
@@ -108,6 +108,15 @@ def page_language(person: Person | None) -> str:
 
 
 @dataclass(frozen=True)
+class Partner:
+    """Someone a participant may give feedback on: suggested to them, or met in a 1:1 round."""
+
+    person_id: int
+    name: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
 class ParticipantPage:
     """Everything a participant's page shows, all of it their own."""
 
@@ -115,10 +124,34 @@ class ParticipantPage:
     tables: MyTables
     meetings: MyMeetings
     feedback: dict[int, Feedback]
+    requests: list[MyMeetingRequest]
+    wishes: tuple[str, ...] = ()
+
+    @property
+    def partners(self) -> list[Partner]:
+        """Suggested partners (best first), then 1:1 partners who were not suggested."""
+        found = {
+            s.person_id: Partner(s.person_id, s.name, s.organisation) for s in self.suggestions.suggestions
+        }
+        for meeting in self.meetings.meetings:
+            for p in meeting.partners:
+                found.setdefault(p.person_id, Partner(p.person_id, p.name, p.organisation))
+        return list(found.values())
+
+    @property
+    def met(self) -> list[Partner]:
+        """Partners they told us they met: the follow-up asks about these."""
+        return [p for p in self.partners if (row := self.feedback.get(p.person_id)) is not None and row.met]
+
+    @property
+    def requested(self) -> dict[int, MyMeetingRequest]:
+        """My requests by the person asked (to mark each suggestion I asked to meet)."""
+        return {r.person_id: r for r in self.requests}
 
 
 def participant_page(session: Session, guest: Visitor, language: str) -> ParticipantPage:
-    """Their suggestions (reasons in ``language``), seats, meetings and feedback so far."""
+    """Their suggestions (reasons in ``language``), seats, meetings, feedback so far and
+    meeting requests."""
     event_id, person_id = guest.ids
     found = suggestions.participant_suggestions(
         session=session, event_id=event_id, person_id=person_id, language=language
@@ -131,4 +164,6 @@ def participant_page(session: Session, guest: Visitor, language: str) -> Partici
         tables=table_plans.my_tables(session=session, event_id=event_id, person_id=person_id),
         meetings=meeting_plans.my_meetings(session=session, event_id=event_id, person_id=person_id),
         feedback={row.target_id: row for row in given},
+        requests=meeting_requests.my_requests(session=session, event_id=event_id, person_id=person_id),
+        wishes=tuple(feedback.own_theme_wish(session=session, event_id=event_id, person_id=person_id)),
     )

@@ -15,7 +15,7 @@ from api.pages.auth import DashboardEvent, DashboardOrganiser, safe_next
 from api.pages.routes_auth import Csrf
 from api.pages.templating import choose_language, redirect, render
 from api.routes.common import IdPath
-from api.workflows import links, registrations, suggestion_stats, suggestions
+from api.workflows import links, meeting_requests, registrations, suggestion_stats, suggestions
 from api.workflows.common import Progress
 from api.workflows.plans import newest_plan
 from models.entities import Event
@@ -43,6 +43,7 @@ def overview(
         people=views.registration_page(db, event_id),
         stats=suggestion_stats.suggestion_overview(session=db, event_id=event_id),
         plan=newest_plan(session=db, event_id=event_id, kind=PlanKind.TABLES),
+        requests=meeting_requests.list_requests(session=db, event_id=event_id),
     )
 
 

@@ -21,9 +21,9 @@ from api.workflows.common import Progress
 from models.entities import Event
 
 router = APIRouter(prefix="/dashboard/events/{event_id}/mail", include_in_schema=False)
-KINDS = ("before", "live", "feedback")
-KindForm = Annotated[str, Form(pattern="^(before|live|feedback)$")]
-KindQuery = Annotated[str, Query(pattern="^(before|live|feedback)$")]
+KINDS = ("before", "live", "feedback", "followup")
+KindForm = Annotated[str, Form(pattern="^(before|live|feedback|followup)$")]
+KindQuery = Annotated[str, Query(pattern="^(before|live|feedback|followup)$")]
 # The message's own HTML, shown in a sandboxed frame of the mail page: its inline styles
 # only, nothing that runs or loads.
 PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"

@@ -20,13 +20,17 @@ from api.pages.participant import (
 )
 from api.pages.templating import choose_language, redirect, render
 from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, SCOPE_UNSUBSCRIBE, LinkSigner
-from api.workflows import consent, feedback, suggestions
-from api.workflows.errors import NotFoundError
-from api.workflows.links import FEEDBACK_PATH, PAGE_PATH, UNSUBSCRIBE_PATH, participant_links
+from api.workflows import consent, feedback, meeting_requests
+from api.workflows.errors import ConflictError, FieldError, NotFoundError
+from api.workflows.links import FEEDBACK_PATH, FOLLOWUP_PATH, PAGE_PATH, UNSUBSCRIBE_PATH, participant_links
+from matcher.taxonomy import THEMES
 from models.entities import Person
 
 router = APIRouter(include_in_schema=False)
 FEEDBACK_SCOPES = (SCOPE_PAGE, SCOPE_FEEDBACK)
+
+REQUESTS_PATH = "/p/{token}/meeting-requests"
+"""Where a participant's page posts "ask to meet" and "withdraw" (form field ``action``)."""
 
 
 def _signer(request: Request) -> LinkSigner:
@@ -67,18 +71,69 @@ def _page(
         links={
             "page": own.page if page_scope else None,
             "feedback": own.feedback if page_scope else FEEDBACK_PATH.format(token=token),
+            "followup": own.followup if page_scope else FOLLOWUP_PATH.format(token=token),
             "unsubscribe": own.unsubscribe,
+            "requests": REQUESTS_PATH.format(token=token) if page_scope else None,
         },
-        **{"errors": {}, "saved": False, **extra},
+        themes={code: label.label(language) for code, label in THEMES.items()},
+        **{"errors": {}, "saved": False, "notice": None, **extra},
     )
 
 
 @router.get(PAGE_PATH, response_class=HTMLResponse)
 def own_page(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    notice = request.query_params.get("request")
     try:
-        return _page(request, db, token, visitor(db, _signer(request), token), "participant.html")
+        guest = visitor(db, _signer(request), token)
+        return _page(
+            request,
+            db,
+            token,
+            guest,
+            "participant.html",
+            notice=notice if notice in REQUEST_NOTICES else None,
+        )
     except LinkError as problem:
         return link_error_page(request, problem)
+
+
+REQUEST_NOTICES = ("sent", "withdrawn", "full", "refused")
+"""What the page says after a request form (``?request=...``); each is a catalogue key ``requests.<x>``."""
+
+
+def _int_field(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) <= 10 else None
+
+
+@router.post(REQUESTS_PATH, response_class=HTMLResponse)
+async def change_request(request: Request, db: SessionDep, token: str) -> Response:
+    """Ask to meet a suggested partner (``action=ask``, ``person_id``) or withdraw one of my
+    requests (``action=withdraw``, ``request_id``); back to the page, which says how it went."""
+    try:
+        guest = visitor(db, _signer(request), token)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    form = await request.form()
+    csrf = form.get(cookies.CSRF_FIELD)
+    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+    event_id, person_id = guest.ids
+    action = form.get("action")
+    try:
+        if action == "ask" and (target := _int_field(form.get("person_id"))) is not None:
+            meeting_requests.ask_to_meet(session=db, event_id=event_id, person_id=person_id, target_id=target)
+            outcome = "sent"
+        elif action == "withdraw" and (request_id := _int_field(form.get("request_id"))) is not None:
+            meeting_requests.withdraw(
+                session=db, event_id=event_id, person_id=person_id, request_id=request_id
+            )
+            outcome = "withdrawn"
+        else:
+            outcome = "refused"
+    except ConflictError:
+        outcome = "full" if action == "ask" else "refused"
+    except (FieldError, NotFoundError):
+        outcome = "refused"
+    return redirect(request, PAGE_PATH.format(token=token) + f"?request={outcome}#h-requests")
 
 
 @router.get(FEEDBACK_PATH, response_class=HTMLResponse)
@@ -101,16 +156,45 @@ async def send_feedback(request: Request, db: SessionDep, token: str) -> Respons
     csrf = form.get(cookies.CSRF_FIELD)
     cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
     event_id, person_id = guest.ids
-    found = suggestions.participant_suggestions(
-        session=db, event_id=event_id, person_id=person_id, language=None
-    )
-    partners = [s.person_id for s in found.suggestions] if found else []
+    partners = feedback.feedback_partners(session=db, event_id=event_id, person_id=person_id)
     answers, errors = forms.feedback_answers(form, partners)
     if errors:
         return _page(request, db, token, guest, "feedback.html", status=422, errors=errors)
     for answer in answers:
         feedback.save_feedback(session=db, event_id=event_id, person_id=person_id, feedback_in=answer)
+    wish = forms.theme_wish(form)
+    if wish is not None:
+        feedback.save_theme_wish(session=db, event_id=event_id, person_id=person_id, wish_in=wish)
     return redirect(request, FEEDBACK_PATH.format(token=token) + "?saved=1")
+
+
+@router.get(FOLLOWUP_PATH, response_class=HTMLResponse)
+def followup_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
+    try:
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
+        saved = request.query_params.get("saved") == "1"
+        return _page(request, db, token, guest, "followup.html", saved=saved)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+
+
+@router.post(FOLLOWUP_PATH, response_class=HTMLResponse)
+async def send_followup(request: Request, db: SessionDep, token: str) -> Response:
+    try:
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
+    except LinkError as problem:
+        return link_error_page(request, problem)
+    form = await request.form()
+    csrf = form.get(cookies.CSRF_FIELD)
+    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+    event_id, person_id = guest.ids
+    rows = feedback.own_feedback(session=db, event_id=event_id, person_id=person_id)
+    answers, errors = forms.followup_answers(form, [row.target_id for row in rows if row.met])
+    if errors:
+        return _page(request, db, token, guest, "followup.html", status=422, errors=errors)
+    for answer in answers:
+        feedback.save_followup(session=db, event_id=event_id, person_id=person_id, followup_in=answer)
+    return redirect(request, FOLLOWUP_PATH.format(token=token) + "?saved=1")
 
 
 def _unsubscribe_target(request: Request, db: Session, token: str) -> Person:

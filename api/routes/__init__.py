@@ -11,6 +11,7 @@ from api.routes import (
     imports,
     jobs,
     mailings,
+    meeting_requests,
     meetings,
     organisations,
     organisers,
@@ -18,9 +19,12 @@ from api.routes import (
     people,
     printouts,
     registrations,
+    reports,
     schedules,
+    seating,
     suggestions,
     table_plans,
+    tours,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -33,11 +37,15 @@ ROUTERS: tuple[APIRouter, ...] = (
     imports.router,
     suggestions.router,
     feedback.router,
+    seating.router,
     table_plans.router,
     meetings.router,
+    meeting_requests.router,
     printouts.router,
     schedules.router,
     mailings.router,
     jobs.router,
     participant.router,
+    tours.router,
+    reports.router,
 )

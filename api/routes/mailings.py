@@ -78,7 +78,7 @@ def preview(
     session: SessionDep,
     event: EventDep,
     person_id: Annotated[int, Query(ge=1, le=2**31 - 1, description="The participant.")],
-    kind: Annotated[MailKindName, Query(description="before, live or feedback.")],
+    kind: Annotated[MailKindName, Query(description="before, live, feedback or followup.")],
     language: Annotated[Literal["fi", "sv", "en"] | None, Query(description="Default: theirs.")] = None,
 ) -> MailPreview:
     """Subject, plain text and HTML of the message; nothing is recorded or sent."""

@@ -27,6 +27,17 @@ from api.schemas.registrations import (
     WalkIn,
     WalkInPerson,
 )
+from api.schemas.seating import (
+    ApartPairView,
+    MeetingRequestView,
+    MyMeetingRequest,
+    MyMeetingRequestCreate,
+    PersonRef,
+    PinSet,
+    RequestMark,
+    SeatHolder,
+    SeatingRules,
+)
 from api.schemas.suggestions import (
     ContactDetails,
     FeedbackSummary,
@@ -45,6 +56,7 @@ from api.schemas.tables import (
 )
 
 __all__ = [
+    "ApartPairView",
     "ContactDetails",
     "EventOrganiserAdd",
     "FeedbackSummary",
@@ -59,17 +71,25 @@ __all__ = [
     "MeetingPlanLock",
     "MeetingPlanPublic",
     "MeetingPlanReplan",
+    "MeetingRequestView",
     "MeetingTable",
     "MyMeeting",
+    "MyMeetingRequest",
+    "MyMeetingRequestCreate",
     "MyMeetings",
     "MySeat",
     "MyTables",
     "Page",
     "PersonAtEvent",
+    "PersonRef",
+    "PinSet",
     "RegistrationAdd",
     "RegistrationChange",
     "RegistrationView",
+    "RequestMark",
     "Seat",
+    "SeatHolder",
+    "SeatingRules",
     "SuggestedPartner",
     "SuggestionList",
     "SuggestionsCompute",

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-MailKindName = Literal["before", "live", "feedback"]
+MailKindName = Literal["before", "live", "feedback", "followup"]
 
 
 class MailingCreate(BaseModel):
@@ -15,7 +15,8 @@ class MailingCreate(BaseModel):
 
     kind: MailKindName = Field(
         description="before: suggested partners; live: also tables, rounds and 1:1 meetings; "
-        "feedback: the feedback form link after the event."
+        "feedback: the feedback form link after the event; "
+        "followup: months later (KOHTAAMO_FOLLOWUP_MONTHS), did the cooperation happen."
     )
     dry_run: bool = Field(default=False, description="Write .eml files on the server instead of sending.")
     retry_interrupted: bool = Field(

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas.seating import RequestMark
 from api.schemas.suggestions import ContactDetails
 
 
@@ -55,6 +56,9 @@ class MeetingTable(BaseModel):
     round: int = Field(examples=[1])
     table: int = Field(examples=[3])
     people: list[MeetingPerson]
+    request: RequestMark | None = Field(
+        default=None, description="requested: one of them asked to meet the other; mutual: both did."
+    )
 
 
 class MeetingBye(BaseModel):

@@ -72,6 +72,8 @@ class RegistrationView(BaseModel):
     checked_out_at: dt.datetime | None
     no_show: bool
     present: bool = Field(description="Checked in and not checked out.")
+    pinned_table: int | None = Field(default=None, description="A host's table (from 1) in every round.")
+    facilitator: bool = Field(default=False, description="Spread one per table.")
 
 
 class WalkInPerson(BaseModel):

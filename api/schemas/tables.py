@@ -18,6 +18,20 @@ class TablePlanCreate(BaseModel):
     max_size: int = Field(default=8, ge=2, le=20, examples=[8])
     present_only: bool = Field(default=False, description="Seat only checked-in people (on the day).")
     separate_organisations: bool = Field(default=True, description="Never seat colleagues together.")
+    max_sector_share: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        examples=[0.5],
+        description="At most this share of a table from one sector (hard; 0.5: at most 3 of 6).",
+    )
+    min_sectors: int | None = Field(
+        default=None,
+        ge=1,
+        le=20,
+        examples=[2],
+        description="At least this many sectors at every table (hard).",
+    )
     seconds: float = Field(default=5.0, gt=0, le=120, description="Time budget of the optimiser.")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
@@ -51,6 +65,8 @@ class Seat(BaseModel):
     name: str
     organisation: str | None
     sector: str | None
+    host: bool = Field(default=False, description="A host pinned to this table for every round.")
+    facilitator: bool = Field(default=False, description="A facilitator (spread one per table).")
 
 
 class TablePlanPublic(BaseModel):

@@ -187,31 +187,8 @@ def erase_person(
     one transaction; :class:`NotFoundError` if there is no such person (or, for an organiser
     who is not an admin, none registered at their events)."""
     person = get_person(session=session, organiser=organiser, person_id=person_id)
-    registrations = session.exec(select(Registration).where(Registration.person_id == person_id)).all()
-    events = sorted({r.event_id for r in registrations})
-    report, words = Erasure(person_id=person_id, events=events), _Words(person)
     try:
-        _outbox(session, person_id, events, words, report)
-        report.removed["stored_suggestion"] = _delete(
-            session,
-            StoredSuggestion,
-            sa.or_(
-                col(StoredSuggestion.person_id) == person_id, col(StoredSuggestion.target_id) == person_id
-            ),
-        )
-        report.removed["feedback"] = _delete(
-            session,
-            Feedback,
-            sa.or_(col(Feedback.person_id) == person_id, col(Feedback.target_id) == person_id),
-        )
-        _plans(session, person_id, events, report)
-        _jobs(session, person_id, events, words)
-        report.removed["registration"] = _delete(
-            session, Registration, col(Registration.person_id) == person_id
-        )
-        texts = _orphan_organisation(session, person, report)
-        session.delete(person)
-        report.removed["person"] = 1
+        report, texts = erase_uncommitted(session, person)
         session.commit()
     except BaseException:
         session.rollback()
@@ -219,6 +196,32 @@ def erase_person(
     if texts and cache_dir is not None:
         report.cache_entries_removed = discard_cached(cache_dir, texts)
     return report
+
+
+def erase_uncommitted(session: Session, person: Person) -> tuple[Erasure, list[str]]:
+    """The work of :func:`erase_person` in the caller's transaction (the caller commits, then
+    discards the returned texts from the embedding cache)."""
+    assert person.id is not None
+    person_id = person.id
+    registrations = session.exec(select(Registration).where(Registration.person_id == person_id)).all()
+    events = sorted({r.event_id for r in registrations})
+    report, words = Erasure(person_id=person_id, events=events), _Words(person)
+    _outbox(session, person_id, events, words, report)
+    report.removed["stored_suggestion"] = _delete(
+        session,
+        StoredSuggestion,
+        sa.or_(col(StoredSuggestion.person_id) == person_id, col(StoredSuggestion.target_id) == person_id),
+    )
+    report.removed["feedback"] = _delete(
+        session, Feedback, sa.or_(col(Feedback.person_id) == person_id, col(Feedback.target_id) == person_id)
+    )
+    _plans(session, person_id, events, report)
+    _jobs(session, person_id, events, words)
+    report.removed["registration"] = _delete(session, Registration, col(Registration.person_id) == person_id)
+    texts = _orphan_organisation(session, person, report)
+    session.delete(person)
+    report.removed["person"] = 1
+    return report, texts
 
 
 def discard_cached(cache_dir: Path, texts: Sequence[str]) -> int:

@@ -27,10 +27,12 @@ from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, SCOPE_UNSUBSCRIBE, LinkSign
 from api.workflows.common import retrying
 from api.workflows.errors import NotFoundError
 from models import crud
-from models.entities import Registration, new_link_nonce
+from models.entities import Registration
+from models.types import new_link_nonce
 
 PAGE_PATH = "/p/{token}"
 FEEDBACK_PATH = "/p/{token}/feedback"
+FOLLOWUP_PATH = "/p/{token}/followup"
 UNSUBSCRIBE_PATH = "/unsubscribe/{token}"
 
 
@@ -44,6 +46,7 @@ class ParticipantLinks:
     feedback: str
     unsubscribe: str
     api: str
+    followup: str = ""
 
 
 def participant_links(
@@ -62,6 +65,7 @@ def participant_links(
         feedback=base + FEEDBACK_PATH.format(token=token(SCOPE_FEEDBACK)),
         unsubscribe=base + UNSUBSCRIBE_PATH.format(token=token(SCOPE_UNSUBSCRIBE)),
         api=f"{base}/me/suggestions?token={page}",
+        followup=base + FOLLOWUP_PATH.format(token=token(SCOPE_FEEDBACK)),
     )
 
 

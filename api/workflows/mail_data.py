@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.mail.content import Contact, EventInfo, MailContent, Meeting, MeetingPerson, Partner, Seat, Slot
 from api.schemas import SuggestionList
@@ -25,6 +25,7 @@ from api.workflows.plans import newest_plan, people_of
 from api.workflows.suggestions import participant_suggestions
 from api.workflows.table_plans import seats_in
 from models.entities import Event, Person, Registration
+from models.feedback import Feedback
 from models.participation import participants
 from models.plans import PlanKind, StoredTablePlan
 from models.schedule import RoundSchedule, round_times
@@ -136,7 +137,9 @@ class _Reader:
         free = tuple(slot(times, r) for r in range(1, len(stored.assignment) + 1) if r not in busy)
         return meetings, free
 
-    def partners(self, found: SuggestionList | None) -> tuple[Partner, ...]:
+    def partners(self, found: SuggestionList | None, person_id: int) -> tuple[Partner, ...]:
+        if self.kind == "followup":  # the people they told us they met
+            return self.met_partners(person_id)
         if found is None:
             return ()
         if self.kind == "feedback":  # names only: the message asks whether they met
@@ -153,6 +156,21 @@ class _Reader:
             for s in found.suggestions
         )
 
+    def met_partners(self, person_id: int) -> tuple[Partner, ...]:
+        assert self.event.id is not None
+        rows = self.session.exec(
+            select(Feedback.target_id)
+            .where(Feedback.event_id == self.event.id, Feedback.person_id == person_id, col(Feedback.met))
+            .order_by(col(Feedback.id))
+        ).all()
+        people = people_of(self.session, list(rows))
+        out = []
+        for target in rows:
+            if target in people:
+                person, org = people[target]
+                out.append(Partner(person.name, org.name if org else None, org.sector if org else None))
+        return tuple(out)
+
     def content(self, person: Person, language: str | None) -> MailContent:
         assert person.id is not None and self.event.id is not None
         found = participant_suggestions(
@@ -166,7 +184,7 @@ class _Reader:
             person_id=person.id,
             name=person.name,
             email=person.email,
-            partners=self.partners(found),
+            partners=self.partners(found, person.id),
             seats=self.seats(person.id) if self.kind == "live" else (),
             meetings=meetings,
             no_meeting=free,
@@ -194,8 +212,10 @@ def _skip(kind: str, person: Person, registration: Registration, content: MailCo
         return "no suggestions for them"
     if kind == "live" and not content.seats:
         return "not seated in the table plan"
-    if kind == "feedback" and registration.checked_in_at is None:
+    if kind in ("feedback", "followup") and registration.checked_in_at is None:
         return "did not check in"
+    if kind == "followup" and not content.partners:
+        return "told us of no one they met"
     return None
 
 

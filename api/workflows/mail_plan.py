@@ -84,7 +84,9 @@ def mail_links(signer: LinkSigner, settings: Settings, event_id: int, mail: Pers
     found = participant_links(
         signer, settings.public_base_url, event_id=event_id, person_id=mail.person_id, nonce=mail.link_nonce
     )
-    return Links(page=found.page, feedback=found.feedback, unsubscribe=found.unsubscribe)
+    return Links(
+        page=found.page, feedback=found.feedback, unsubscribe=found.unsubscribe, followup=found.followup
+    )
 
 
 def message_id(

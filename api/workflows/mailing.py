@@ -27,6 +27,7 @@ Example::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -42,6 +43,7 @@ from api.settings import Settings
 from api.workflows.common import Progress, no_progress
 from api.workflows.errors import ConflictError, FieldError, NotFoundError
 from api.workflows.events import require_event
+from api.workflows.feedback import followup_due
 from api.workflows.mail_data import gather, material
 from api.workflows.mail_plan import (
     MailingSummary,
@@ -53,6 +55,7 @@ from api.workflows.mail_plan import (
 )
 from api.workflows.outbox import Delivery, history, record, set_status
 from models.crud import page
+from models.entities import Event
 from models.outbox import DELIVERABLE, MailKind, OutboxMessage, OutboxStatus
 
 Connect = Callable[[], Sender]
@@ -112,14 +115,31 @@ def check_server(sender: Sender) -> None:
         raise ConflictError(f"cannot send: {exc}; nothing was recorded or sent") from None
 
 
+def check_followup_due(event: Event, settings: Settings, *, today: dt.date | None = None) -> None:
+    """A follow-up goes out ``followup_months`` after the event, not before (a dry run too:
+    it shows what would go out); an undated event has no follow-up date."""
+    if event.date is None:
+        raise FieldError("kind", f"event {event.id} has no date, so no follow-up date: set the event's date")
+    due = followup_due(event.date, settings.followup_months)
+    if (today or dt.date.today()) < due:
+        raise FieldError(
+            "kind",
+            f"the follow-up of event {event.id} is due on {due.isoformat()} "
+            f"({settings.followup_months} months after the event; KOHTAAMO_FOLLOWUP_MONTHS)",
+        )
+
+
 def check_mailing(session: Session, *, event_id: int, kind: str, settings: Settings, dry_run: bool) -> None:
     """Everything a run needs that can be checked without the network: the kind, the
     sender and SMTP settings (unless dry), the event and what the kind draws on."""
-    check_kind(kind)
+    mail_kind = check_kind(kind)
     sender_address(settings, dry_run=dry_run)
     if not dry_run:
         default_connect(settings)
-    material(session, require_event(session=session, event_id=event_id), kind)
+    event = require_event(session=session, event_id=event_id)
+    if mail_kind == MailKind.FOLLOWUP:
+        check_followup_due(event, settings)
+    material(session, event, kind)
 
 
 def send_mailing(
@@ -149,6 +169,8 @@ def send_mailing(
     if not dry_run:
         sender = (connect or default_connect(settings))()
     event = require_event(session=session, event_id=event_id)
+    if mail_kind == MailKind.FOLLOWUP:
+        check_followup_due(event, settings)
     found = material(session, event, mail_kind)
     if sender is not None:
         check_server(sender)

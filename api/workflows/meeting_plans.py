@@ -29,7 +29,8 @@ from api.workflows.common import Progress, no_progress, now
 from api.workflows.errors import FieldError, NotFoundError
 from api.workflows.events import require_event
 from api.workflows.meeting_grid import BYE, from_stored, plan_params, to_assignment
-from api.workflows.planning import odd_rule, plan_event_meetings
+from api.workflows.meeting_requests import mark_of, requested_pairs
+from api.workflows.planning import by_position, odd_rule, plan_event_meetings
 from api.workflows.plans import check_unlocked, newest_plan, people_of
 from api.workflows.scoring import plan_inputs
 from api.workflows.suggestions import live_mode
@@ -67,8 +68,15 @@ def plan_event(
     only_present = live_mode(event.status, params.mode)
     profiles, scores = plan_inputs(session, event_id, present_only=only_present, encoder=encoder)
     progress(0.3, f"planning {params.rounds} meeting rounds for {len(profiles)} people")
+    requested = by_position(profiles, requested_pairs(session=session, event_id=event_id))
     plan = plan_event_meetings(
-        profiles, scores, params.rounds, odd=params.odd, seconds=params.seconds, seed=params.seed
+        profiles,
+        scores,
+        params.rounds,
+        odd=params.odd,
+        seconds=params.seconds,
+        seed=params.seed,
+        requested=requested,
     )
     return profiles, plan
 
@@ -149,6 +157,7 @@ def replan_meeting_rounds(
         new_ids,
         scores,
         played=stored.locked_rounds,
+        requested=requested_pairs(session=session, event_id=stored.event_id),
         seconds=params.seconds,
         seed=params.seed,
     )
@@ -184,6 +193,7 @@ def _person(stored: StoredTablePlan, people: dict[int, Any], column: int) -> Mee
 def meeting_plan_view(*, session: Session, stored: StoredTablePlan) -> MeetingPlanPublic:
     """A stored meeting plan as printable rows (round and table numbered from 1)."""
     people = people_of(session, stored.person_ids)
+    asked = set(requested_pairs(session=session, event_id=stored.event_id))
     meetings: list[MeetingTable] = []
     byes: list[MeetingBye] = []
     for r, row in enumerate(stored.assignment):
@@ -196,7 +206,12 @@ def meeting_plan_view(*, session: Session, stored: StoredTablePlan) -> MeetingPl
             elif table >= 0:
                 tables.setdefault(table, []).append(column)
         meetings += [
-            MeetingTable(round=r + 1, table=t + 1, people=[_person(stored, people, c) for c in columns])
+            MeetingTable(
+                round=r + 1,
+                table=t + 1,
+                people=[_person(stored, people, c) for c in columns],
+                request=mark_of(asked, [stored.person_ids[c] for c in columns]),
+            )
             for t, columns in sorted(tables.items())
         ]
     assert stored.id is not None

@@ -21,7 +21,9 @@ import numpy.typing as npt
 
 import matcher
 from api.workflows.errors import FieldError
+from api.workflows.seating_rules import TableRules
 from matcher import MeetingPlan, Profile, TablePlan
+from matcher.ids import positions
 from models.plans import OddRule
 
 T = TypeVar("T")
@@ -36,23 +38,91 @@ def plan_event_tables(
     seconds: float,
     seed: int,
     separate_organisations: bool = True,
+    rules: TableRules | None = None,
     on_tick: Callable[[float], None] | None = None,
 ) -> TablePlan:
-    """Plan the tables with sectors from the profiles and (by default) colleagues apart.
+    """Plan the tables with sectors from the profiles, (by default) colleagues apart, and the
+    event's seating ``rules`` (pins, facilitators, pairs apart, sector caps) as hard rules.
 
     ``on_tick(elapsed_seconds)`` is called about ten times a second while the search runs (for
     a progress bar).
     """
     sectors = [p.sector for p in profiles]
     separate = [p.organisation for p in profiles] if separate_organisations else None
+    hard = engine_rules(rules)
     plan = run_ticking(
         lambda: matcher.plan_tables(
-            affinity, layout, rounds, sectors=sectors, separate=separate, seconds=seconds, seed=seed
+            affinity, layout, rounds, sectors=sectors, separate=separate, seconds=seconds, seed=seed, **hard
         ),
         on_tick,
     )
-    check_table_plan(plan, layout, separate)
+    check_table_plan(plan, layout, separate, sectors=sectors, rules=rules)
     return plan
+
+
+def engine_rules(rules: TableRules | None) -> dict[str, Any]:
+    """The keyword arguments of the seating rules for :func:`matcher.plan_tables` and its checker."""
+    return rules.engine_kwargs() if rules is not None else {}
+
+
+def _check_pins(profiles: Sequence[Profile], separate: Sequence[Any] | None, rules: TableRules) -> None:
+    """Two people pinned to one table who may not share it: named by person id and table
+    number (the engine's own reason names positions)."""
+    apart = {frozenset(pair) for pair in rules.apart}
+    by_table: dict[int, list[int]] = {}
+    for k, table in sorted(rules.pinned.items()):
+        by_table.setdefault(table, []).append(k)
+    for table, pinned in by_table.items():
+        for x, a in enumerate(pinned):
+            for b in pinned[x + 1 :]:
+                colleagues = separate is not None and separate[a] is not None and separate[a] == separate[b]
+                if colleagues or frozenset((a, b)) in apart:
+                    why = "colleagues" if colleagues else "kept apart"
+                    raise FieldError(
+                        "pinned_table",
+                        f"persons {profiles[a].id} and {profiles[b].id} are both pinned to table"
+                        f" {table + 1} but are {why}",
+                    )
+
+
+RULE_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("seating", ("pinned", "facilitators", "apart")),
+    ("max_sector_share", ("max_sector_share",)),
+    ("min_sectors", ("min_sectors",)),
+)
+"""The request fields to blame, in order, as the rules are added one group at a time."""
+
+
+def precheck_tables(
+    profiles: Sequence[Profile],
+    layout: Sequence[tuple[int, int]],
+    rounds: int,
+    *,
+    separate: Sequence[Any] | None,
+    rules: TableRules,
+) -> None:
+    """Refuse rules no seating can keep, before any search (:func:`matcher.check_table_rules`):
+    a :class:`FieldError` naming the rule that makes it impossible (``seating``: the sizes,
+    colleagues apart, pins, facilitators or apart pairs; else the sector rule) and the engine's
+    reason, e.g. most of the room from one sector under ``max_sector_share``."""
+    _check_pins(profiles, separate, rules)
+    every = rules.engine_kwargs()
+    given: dict[str, Any] = {}
+    for field, names in RULE_STAGES:
+        given.update({name: every[name] for name in names})
+        if field != "seating" and all(every[name] is None for name in names):
+            continue
+        try:
+            matcher.check_table_rules(
+                len(profiles),
+                layout,
+                rounds,
+                sectors=[p.sector for p in profiles],
+                separate=separate,
+                **given,
+            )
+        except matcher.InfeasibleTablesError as exc:
+            raise FieldError(field, str(exc)) from None
 
 
 def check_table_plan(
@@ -60,12 +130,15 @@ def check_table_plan(
     layout: list[tuple[int, int]],
     separate: Sequence[Any] | None,
     *,
+    sectors: Sequence[Any] | None = None,
+    rules: TableRules | None = None,
     locked: npt.ArrayLike | None = None,
 ) -> None:
     """Raise if ``plan`` breaks a hard rule (:func:`matcher.is_valid_table_plan`); ``locked``
     holds the played rounds it must keep."""
-    if not matcher.is_valid_table_plan(plan, layout, separate=separate, locked=locked):
-        broken = matcher.table_plan_violations(plan, layout, separate=separate, locked=locked)
+    hard = {**engine_rules(rules), "sectors": sectors}
+    if not matcher.is_valid_table_plan(plan, layout, separate=separate, locked=locked, **hard):
+        broken = matcher.table_plan_violations(plan, layout, separate=separate, locked=locked, **hard)
         raise RuntimeError(f"table plan: breaks {len(broken)} hard rule(s), first: {broken[0]}")
 
 
@@ -80,6 +153,13 @@ def run_ticking(job: Callable[[], T], on_tick: Callable[[float], None] | None) -
             on_tick(time.perf_counter() - started)
             time.sleep(0.1)
         return future.result()
+
+
+def by_position(profiles: Sequence[Profile], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pairs`` of person ids as positions in ``profiles`` (through :func:`matcher.ids.positions`);
+    a pair naming someone not among them is left out."""
+    pos = positions([int(p.id) for p in profiles], "profiles")
+    return [(pos[a], pos[b]) for a, b in pairs if a in pos and b in pos]
 
 
 def colleague_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
@@ -106,12 +186,14 @@ def plan_event_meetings(
     odd: str,
     seconds: float,
     seed: int,
+    requested: Sequence[tuple[int, int]] = (),
 ) -> MeetingPlan:
-    """Meeting rounds for the event: colleagues never meet; the plan is checked."""
+    """Meeting rounds for the event: colleagues never meet, ``requested`` pairs (positions:
+    (i, j) = i asked to meet j) come first, mutual ones before one-way; the plan is checked."""
     rule = odd_rule(odd)
     same_org = colleague_pairs(profiles)
     plan = matcher.plan_meetings(
-        affinity, rounds, blocked=same_org, odd=rule.value, seconds=seconds, seed=seed
+        affinity, rounds, requested=requested, blocked=same_org, odd=rule.value, seconds=seconds, seed=seed
     )
     if not matcher.is_valid_meeting_plan(plan, blocked=same_org):
         raise RuntimeError(f"meeting plan: breaks a hard rule: {plan.violations[:1]}")

@@ -19,8 +19,9 @@ from api.workflows.organisations import get_organisation
 from api.workflows.people import get_person, in_organisations
 from models import crud
 from models.access import Organiser
-from models.entities import Event, Organisation, Person, PersonCreate, Registration, new_link_nonce
+from models.entities import Event, Organisation, Person, PersonCreate, Registration
 from models.participation import is_present
+from models.types import new_link_nonce
 from models.validation import normalise_name
 
 
@@ -60,6 +61,8 @@ def _view(row: tuple[Registration, Person, Organisation | None]) -> Registration
         checked_out_at=checked_out,
         no_show=registration.no_show,
         present=registration.checked_in_at is not None and checked_out is None and not registration.cancelled,
+        pinned_table=registration.pinned_table,
+        facilitator=registration.facilitator,
     )
 
 

@@ -17,7 +17,8 @@ from api.workflows.common import Progress, no_progress, now
 from api.workflows.errors import NotFoundError
 from api.workflows.events import require_event
 from api.workflows.feedback import met_pairs
-from matcher import TextEncoder, suggest, suggestion_violations
+from api.workflows.tour_memory import TourMemory, place_follow_ups, tour_memory
+from matcher import Profile, SuggestConfig, Suggestion, TextEncoder, affinity, suggest, suggestion_violations
 from matcher.taxonomy import LANGUAGES
 from models.entities import Organisation, Person, Registration
 from models.profiles import event_profiles
@@ -47,15 +48,20 @@ def compute_suggestions(
 
     Before the event (``registered``) everyone registered takes part; live (``present``)
     only people in the room (:mod:`models.participation`), and pairs who already met are
-    never suggested again.
+    never suggested again. On a tour, :mod:`api.workflows.tour_memory` decides who met at
+    earlier events and is not suggested again, or is suggested again on purpose.
     """
     event = require_event(session=session, event_id=event_id)
     live = live_mode(event.status, mode)
     profiles = event_profiles(session, event_id, present_only=live)
-    exclude = met_pairs(session=session, event_id=event_id) if live else []
+    today = met_pairs(session=session, event_id=event_id) if live else []
+    memory = tour_memory(session=session, event_id=event_id, profiles=profiles)
+    exclude = [*today, *memory.exclude]
     progress(0.1, f"scoring {len(profiles)} participants")
-    lists = suggest(profiles, k=k, exclude=exclude, embedder=encoder) if len(profiles) > 1 else []
+    lists = _suggest(profiles, k, exclude, encoder, memory, set(map(frozenset, today)))
     broken = suggestion_violations(lists, profiles, k, exclude=exclude) if lists else []
+    # a follow-up is suggested on purpose, beyond the exposure cap if need be
+    broken = [b for b in broken if not (memory.follow_ups and "max_exposure" in b)]
     if broken:
         raise RuntimeError(f"suggestions: break {len(broken)} rule(s), first: {broken[0]}")
     progress(0.8, "storing suggestions")
@@ -68,7 +74,7 @@ def compute_suggestions(
             target_id=int(suggestion.target_id),
             rank=rank,
             score=float(suggestion.score),
-            reasons=render_reasons(suggestion.reasons),
+            reasons=_reasons(memory, profile.id, suggestion),
             computed_at=stamp,
         )
         for profile, suggestions in zip(profiles, lists, strict=True)
@@ -81,7 +87,44 @@ def compute_suggestions(
         "participants": len(profiles),
         "suggestions": len(rows),
         "excluded_pairs": len(exclude),
+        "follow_ups": sum(len(v) for v in memory.follow_ups.values()),
     }
+
+
+def _suggest(
+    profiles: list[Profile],
+    k: int,
+    exclude: list[tuple[str, str]],
+    encoder: TextEncoder,
+    memory: TourMemory,
+    met_today: set[frozenset[str]],
+) -> list[list[Suggestion]]:
+    """The engine's lists, then the tour's follow-ups placed first (not for pairs who met today)."""
+    if len(profiles) < 2:
+        return []
+    config = SuggestConfig()
+    scores = affinity(profiles, encoder, config.affinity, exclude=exclude)
+    lists = suggest(profiles, k=k, exclude=exclude, affinity=scores, config=config)
+    follow = {
+        person: tuple(t for t in targets if frozenset((person, t[0])) not in met_today)
+        for person, targets in memory.follow_ups.items()
+    }
+    if not any(follow.values()):
+        return lists
+    index = scores.index
+    pairs = {
+        (p, t): float(scores.matrix[index[p], index[t]]) for p, targets in follow.items() for t, _ in targets
+    }
+    return place_follow_ups(lists, profiles, TourMemory(memory.exclude, follow), pairs)
+
+
+def _reasons(memory: TourMemory, person_id: str, suggestion: Suggestion) -> dict[str, list[str]]:
+    """The engine's reasons in every language, after the follow-up reason if it is one."""
+    rendered = render_reasons(suggestion.reasons)
+    extra = memory.reason(person_id, suggestion.target_id)
+    if extra is None:
+        return rendered
+    return {lang: [extra[lang], *lines][:3] for lang, lines in rendered.items()}
 
 
 def _partners(rows: Sequence[Any], language: str) -> list[SuggestedPartner]:

@@ -17,23 +17,59 @@ from api.schemas import MySeat, MyTables, Seat, TablePlanCreate, TablePlanPublic
 from api.workflows.common import Progress, no_progress, now
 from api.workflows.errors import NotFoundError
 from api.workflows.plan_rows import table_layout
-from api.workflows.planning import check_table_plan, plan_event_tables
+from api.workflows.planning import check_table_plan, engine_rules, plan_event_tables, precheck_tables
 from api.workflows.plans import check_unlocked, newest_plan, people_of
 from api.workflows.scoring import plan_inputs
+from api.workflows.seating_rules import TableRules, seat_marks, table_rules
 from matcher import Profile, TablePlan, TextEncoder, locked_from, replan_tables
 from matcher.replan import old_index
-from models.participation import participant_ids
 from models.plans import PlanKind, StoredTablePlan
+from models.profiles import event_profiles
 
 
 def _finite(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
+def plan_rules(
+    session: Session,
+    event_id: int,
+    profiles: Sequence[Profile],
+    layout: Sequence[tuple[int, int]],
+    params: dict[str, Any],
+) -> TableRules:
+    """The event's seating rules for a plan of ``profiles`` at ``layout``, with the sector rules
+    of ``params`` (a request's or a stored plan's parameters; older plans have none)."""
+    return table_rules(
+        session=session,
+        event_id=event_id,
+        profiles=profiles,
+        n_tables=len(layout),
+        max_sector_share=params.get("max_sector_share"),
+        min_sectors=params.get("min_sectors"),
+    )
+
+
+def checked_rules(
+    session: Session, event_id: int, profiles: Sequence[Profile], params: TablePlanCreate
+) -> tuple[list[tuple[int, int]], TableRules]:
+    """The table layout for ``profiles`` and the plan's rules, once the engine's precheck says
+    some seating can keep them (else a :class:`FieldError` naming the rule and the reason)."""
+    layout = table_layout(
+        len(profiles), tables=params.tables, min_size=params.min_size, max_size=params.max_size
+    )
+    rules = plan_rules(session, event_id, profiles, layout, params.model_dump())
+    separate = [p.organisation for p in profiles] if params.separate_organisations else None
+    precheck_tables(profiles, layout, params.rounds, separate=separate, rules=rules)
+    return layout, rules
+
+
 def check_plan_request(session: Session, *, event_id: int, params: TablePlanCreate) -> None:
-    """Refuse at once (422) a layout the event's attendance cannot fill."""
-    n = len(participant_ids(session, event_id, present_only=params.present_only))
-    table_layout(n, tables=params.tables, min_size=params.min_size, max_size=params.max_size)
+    """Refuse at once (422) a layout the event's attendance cannot fill, or seating rules it
+    cannot keep (naming the rule and the engine's reason), before anything is scored."""
+    checked_rules(
+        session, event_id, event_profiles(session, event_id, present_only=params.present_only), params
+    )
 
 
 def plan_event(
@@ -49,9 +85,7 @@ def plan_event(
     the checked plan. ``on_tick(elapsed)`` follows the search (for a progress bar)."""
     progress(0.05, "scoring participants")
     profiles, scores = plan_inputs(session, event_id, present_only=params.present_only, encoder=encoder)
-    layout = table_layout(
-        len(profiles), tables=params.tables, min_size=params.min_size, max_size=params.max_size
-    )
+    layout, rules = checked_rules(session, event_id, profiles, params)
     progress(0.3, f"seating {len(profiles)} people at {len(layout)} tables")
     plan = plan_event_tables(
         profiles,
@@ -61,6 +95,7 @@ def plan_event(
         seconds=params.seconds,
         seed=params.seed,
         separate_organisations=params.separate_organisations,
+        rules=rules,
         on_tick=on_tick,
     )
     return profiles, layout, plan
@@ -149,6 +184,7 @@ def replan_stored_tables(
     )
     new_ids = [int(prof.id) for prof in profiles]
     separate = [prof.organisation for prof in profiles] if p["separate_organisations"] else None
+    rules = plan_rules(session, stored.event_id, profiles, layout, p)
     progress(0.3, f"re-seating {len(profiles)} people from round {stored.locked_rounds + 1}")
     plan = replan_tables(
         np.asarray(stored.assignment),
@@ -161,9 +197,12 @@ def replan_stored_tables(
         separate=separate,
         seconds=params.seconds,
         seed=params.seed,
+        **engine_rules(rules),
     )
     played = locked_from(stored.assignment, stored.locked_rounds, old_index(stored.person_ids, new_ids))
-    check_table_plan(plan, layout, separate, locked=played)
+    check_table_plan(
+        plan, layout, separate, sectors=[prof.sector for prof in profiles], rules=rules, locked=played
+    )
     stored.person_ids, stored.assignment = _with_gone(stored, plan, new_ids)
     stored.params = {**p, "tables": len(layout), "replanned_at": now().isoformat()}
     stored.score = _finite(plan.score)
@@ -178,6 +217,7 @@ def replan_stored_tables(
 def table_plan_view(*, session: Session, stored: StoredTablePlan) -> TablePlanPublic:
     """A stored plan as printable seats (round and table numbered from 1)."""
     people = people_of(session, stored.person_ids)
+    rules = seat_marks(session=session, event_id=stored.event_id)
     seats = []
     for r, row in enumerate(stored.assignment):
         for column, table in enumerate(row):
@@ -185,6 +225,7 @@ def table_plan_view(*, session: Session, stored: StoredTablePlan) -> TablePlanPu
             if table < 0 or found is None:
                 continue
             person, organisation = found
+            pinned, facilitator = rules.get(stored.person_ids[column], (None, False))
             seats.append(
                 Seat(
                     round=r + 1,
@@ -193,6 +234,8 @@ def table_plan_view(*, session: Session, stored: StoredTablePlan) -> TablePlanPu
                     name=person.name,
                     organisation=organisation.name if organisation else None,
                     sector=organisation.sector if organisation else None,
+                    host=pinned == table + 1,
+                    facilitator=facilitator,
                 )
             )
     seats.sort(key=lambda s: (s.round, s.table, s.name))

@@ -1,0 +1,134 @@
+"""``kohtaamo request`` and ``kohtaamo seat`` on a real database (SQLite and PostgreSQL): what
+they store is what the API reads, and a mistake is one line naming the option."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import typer
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from api.cli import seating as cli_seating
+from api.cli.commands import main
+from api.workflows import meeting_requests, seating_rules
+from models.db import make_engine
+from tests.test_cli_tables import _fill
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    cli_seating.register(app)
+    return app
+
+
+def _run(url: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(_app(), [*args, "--database-url", url])
+    return result.exit_code, result.output
+
+
+def test_request_commands_add_list_and_remove(database_url: str) -> None:
+    event = str(_fill(database_url, 8))
+    code, out = _run(database_url, "request", "add", "--event", event, "--from", "p0@example.fi", "--to", "3")
+    assert code == 0, out
+    assert "asks to meet" in out and "one-way" in out
+    code, out = _run(
+        database_url, "request", "add", "--event", event, "--from", "5", "--to", "P7@example.fi", "--mutual"
+    )
+    assert code == 0 and out.count("mutual") == 2, out
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        pairs = meeting_requests.requested_pairs(session=session, event_id=int(event))
+    assert pairs == [(1, 3), (5, 8), (8, 5)]
+    code, out = _run(database_url, "request", "list", "--event", event)
+    assert code == 0 and "3 request(s)" in out
+    code, out = _run(
+        database_url, "request", "remove", "--event", event, "--from", "8", "--to", "5", "--both"
+    )
+    assert code == 0 and "Removed 2" in out
+    with Session(engine) as session:
+        assert meeting_requests.requested_pairs(session=session, event_id=int(event)) == [(1, 3)]
+    engine.dispose()
+
+
+def test_seat_commands_store_pins_facilitators_and_apart_pairs(database_url: str) -> None:
+    event = str(_fill(database_url, 8))
+    assert _run(database_url, "seat", "pin", "--event", event, "--person", "2", "--table", "3")[0] == 0
+    assert _run(database_url, "seat", "facilitator", "--event", event, "--person", "p4@example.fi")[0] == 0
+    code, out = _run(database_url, "seat", "apart", "--event", event, "--person", "6", "--person", "1")
+    assert code == 0 and "never share a table" in out, out
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        rules = seating_rules.seating_rules(session=session, event_id=int(event))
+    assert [(s.person_id, s.pinned_table, s.facilitator) for s in rules.seats] == [
+        (2, 3, False),
+        (5, None, True),
+    ]
+    assert [[p.person_id for p in a.people] for a in rules.apart] == [[1, 6]]
+    assert _run(database_url, "seat", "unpin", "--event", event, "--person", "2")[0] == 0
+    assert _run(database_url, "seat", "facilitator", "--event", event, "--person", "5", "--off")[0] == 0
+    assert (
+        _run(database_url, "seat", "apart", "--event", event, "--person", "1", "--person", "6", "--remove")[0]
+        == 0
+    )
+    with Session(engine) as session:
+        rules = seating_rules.seating_rules(session=session, event_id=int(event))
+    engine.dispose()
+    assert rules.seats == [] and rules.apart == []
+
+
+def test_mistakes_are_one_line_naming_the_option(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = str(_fill(database_url, 4))
+    cases = [
+        (
+            ["request", "add", "--event", event, "--from", "nobody@example.fi", "--to", "2"],
+            "--from: no person",
+        ),
+        (["request", "add", "--event", event, "--from", "1", "--to", "1"], "themselves"),
+        (["request", "add", "--event", event, "--from", "1", "--to", "maija@"], "--to:"),
+        (["seat", "apart", "--event", event, "--person", "1"], "--person: give exactly two people"),
+        (["request", "remove", "--event", event, "--from", "1", "--to", "2"], "no meeting request"),
+        (["seat", "pin", "--event", "99", "--person", "1", "--table", "1"], "--event: no event"),
+    ]
+    for args, expected in cases:
+        monkeypatch.setattr(sys, "argv", ["kohtaamo", *args, "--database-url", database_url])
+        with pytest.raises(SystemExit) as stopped:
+            main()
+        err = capsys.readouterr().err
+        assert stopped.value.code == 1, (args, err)
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], (args, err)
+
+
+def test_tables_command_keeps_sector_rules_and_names_an_impossible_one(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = str(_fill(database_url, 30))  # 8 + 8 + 8 + 6 people from four sectors
+    out = tmp_path / "plan.csv"
+    common = ["tables", "--event", event, "--rounds", "2", "--table-size", "4-6", "--seconds", "0.5"]
+    common += ["--model", "hashing", "--out", str(out), "--database-url", database_url]
+    monkeypatch.setattr(sys, "argv", ["kohtaamo", *common, "--max-sector-share", "0.5", "--min-sectors", "3"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None), capsys.readouterr().err
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    tables: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        tables.setdefault((row["round"], row["table"]), []).append(row["sector"])
+    assert len(rows) == 60
+    for key, sectors in tables.items():
+        counts = Counter(sectors)
+        assert max(counts.values()) <= len(sectors) // 2 and len(counts) >= 3, (key, counts)
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["kohtaamo", *common, "--max-sector-share", "0.2"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    err = capsys.readouterr().err.strip()
+    assert stopped.value.code == 1 and len(err.splitlines()) == 1
+    assert err.startswith("error: --max-sector-share: "), err
