@@ -9,8 +9,9 @@ The score of a pair (i, j), all parts in [0, 1]:
 
 * ``complementarity[i, j]``: how well i's needs are met by j's offers. Each need of i is
   compared with each offer of j (dense + lexical fusion, calibrated per event, see
-  :mod:`matcher.statements`); a need is met by its best offer, and the needs are pooled
-  as ``(1 - need_max_weight) * mean + need_max_weight * max``.
+  :mod:`matcher.statements`); a need is met by its best offer (or, with
+  ``offer_softness`` > 0, by a soft maximum over j's offers, :func:`pool_offers`), and the
+  needs are pooled as ``(1 - need_max_weight) * mean + need_max_weight * max``.
 * ``theme[i, j]``: Jaccard overlap of taxonomy themes. ``similarity[i, j]``: calibrated
   similarity of description + keywords.
 * benefit ``b[i, j] = wc * complementarity[i, j] + wt * theme + ws * similarity``;
@@ -40,13 +41,14 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.affinity_config import REASON_MIN_Z, AffinityConfig, default_sector_weights
 from matcher.embed import Embedder
 from matcher.ids import positions
 from matcher.profile import Profile
@@ -64,102 +66,18 @@ from matcher.statements import (
 )
 from matcher.taxonomy import SECTORS, THEMES
 
+__all__ = [
+    "COMPONENTS",
+    "REASON_MIN_Z",
+    "Affinity",
+    "AffinityConfig",
+    "StatementScorer",
+    "affinity",
+    "affinity_from_vectors",
+    "default_sector_weights",
+]
+
 COMPONENTS: tuple[str, ...] = ("complementarity", "theme", "similarity", "sector", "region")
-
-_CROSS_FAVOURED = {("private", "public"), ("private", "third_sector"), ("public", "third_sector")}
-
-
-def default_sector_weights() -> Mapping[tuple[str, str], float]:
-    """Default sector-pair weights: 1.0 for private–public, private–third, public–third and
-    education/research with any other sector; 0.9 for other cross-sector pairs involving
-    ``other``; 0.6 within one sector (lower, not zero: two NGOs can still build one castle)."""
-    weights: dict[tuple[str, str], float] = {}
-    for a in SECTORS:
-        for b in SECTORS:
-            pair = (a, b) if (a, b) in _CROSS_FAVOURED else (b, a)
-            if a == b:
-                w = 0.6
-            elif pair in _CROSS_FAVOURED or "education_research" in (a, b):
-                w = 1.0
-            else:
-                w = 0.9
-            weights[(a, b)] = w
-    return MappingProxyType(weights)
-
-
-@dataclass(frozen=True)
-class AffinityConfig:
-    """Weights of the affinity score (see the module docstring for the formula).
-
-    Attributes:
-        complementarity_weight: weight of offer→need complementarity in one direction's benefit.
-        theme_weight: weight of theme Jaccard overlap.
-        similarity_weight: weight of description/keyword similarity.
-        need_max_weight: pooling over a profile's needs: 0 = mean of best matches, 1 = best need only.
-        dense_weight, lexical_weight: fusion weights of the dense and the character n-gram
-            channel, applied to per-channel z-scores (0 switches a channel off). Default: dense
-            only, because on planted events with multilingual E5 the lexical channel lowered
-            precision@5 (bench/results/engine.md); with the English-only MiniLM fallback use
-            ``dense_weight=0.8, lexical_weight=0.2`` (``matcher.lexical.DEFAULT_FUSION_WEIGHT``).
-        calibration_center, calibration_scale: the logistic that maps a fused z-score
-            (robust standard deviations above the event's background) to [0, 1]; 4.0 was best
-            of 2-5 on planted events (a true paraphrase sits far out in the tail).
-        sector_weights: (sector_a, sector_b) → weight, symmetric; default :func:`default_sector_weights`.
-        same_region_factor, other_region_factor, unknown_region_factor: region multipliers.
-        lexical_dims: dimensions of the lexical channel's LSA reduction.
-    """
-
-    complementarity_weight: float = 0.6
-    theme_weight: float = 0.2
-    similarity_weight: float = 0.2
-    need_max_weight: float = 0.5
-    dense_weight: float = 1.0
-    lexical_weight: float = 0.0
-    calibration_center: float = 4.0
-    calibration_scale: float = 0.75
-    sector_weights: Mapping[tuple[str, str], float] = field(default_factory=default_sector_weights)
-    same_region_factor: float = 1.0
-    other_region_factor: float = 0.85
-    unknown_region_factor: float = 0.9
-    lexical_dims: int = 192
-
-    def __post_init__(self) -> None:
-        for name in (
-            "complementarity_weight",
-            "theme_weight",
-            "similarity_weight",
-            "dense_weight",
-            "lexical_weight",
-            "same_region_factor",
-            "other_region_factor",
-            "unknown_region_factor",
-        ):
-            if not float(getattr(self, name)) >= 0.0:
-                raise ValueError(f"{name}: must be a non-negative number, got {getattr(self, name)!r}")
-        if not 0.0 <= self.need_max_weight <= 1.0:
-            raise ValueError(f"need_max_weight: must lie in [0, 1], got {self.need_max_weight!r}")
-        if self.dense_weight + self.lexical_weight <= 0:
-            raise ValueError("dense_weight, lexical_weight: at least one channel needs a positive weight")
-        if not self.calibration_scale > 0:
-            raise ValueError(f"calibration_scale: must be positive, got {self.calibration_scale!r}")
-        for (a, b), w in self.sector_weights.items():
-            if a not in SECTORS or b not in SECTORS:
-                raise ValueError(f"sector_weights: ({a!r}, {b!r}) names an unknown sector (known: {SECTORS})")
-            if not w >= 0:
-                raise ValueError(f"sector_weights: weight of ({a!r}, {b!r}) must be non-negative, got {w!r}")
-
-    def sector_table(self) -> F32:
-        """The (len(SECTORS), len(SECTORS)) weight table, symmetric (a missing pair takes its mirror)."""
-        table = np.ones((len(SECTORS), len(SECTORS)), dtype=np.float32)
-        for a_i, a in enumerate(SECTORS):
-            for b_i, b in enumerate(SECTORS):
-                w = self.sector_weights.get((a, b), self.sector_weights.get((b, a)))
-                if w is None:
-                    raise ValueError(f"sector_weights: no weight for the pair ({a!r}, {b!r})")
-                table[a_i, b_i] = w
-        if not np.allclose(table, table.T):
-            raise ValueError("sector_weights: (a, b) and (b, a) must have the same weight")
-        return table
 
 
 @dataclass(frozen=True)
@@ -224,6 +142,19 @@ class StatementScorer:
         z = self._needs_left[need_rows] @ self._offers_right[offer_rows].T
         z -= np.float32(self.need_offer.offset)
         return z
+
+    def dense_z(self, need_rows: I64, offer_rows: I64) -> F32:
+        """Row-wise dense-channel z-scores of the pairs (need_rows[p], offer_rows[p]) (-inf at -1).
+
+        The dense channel alone, standardised against the event's background: the scale on
+        which the reason threshold ``reason_min_z`` was calibrated, whatever the fusion weights.
+        """
+        out = np.full(len(need_rows), -np.inf, dtype=np.float32)
+        ok = (need_rows >= 0) & (offer_rows >= 0)
+        mu, sd = self.need_offer.channel_stats[0]
+        cos = np.einsum("ij,ij->i", self.dense.needs[need_rows[ok]], self.dense.offers[offer_rows[ok]])
+        out[ok] = (cos - np.float32(mu)) / np.float32(sd)
+        return out
 
     def pair_scores(self, need_rows: I64, offer_rows: I64) -> F32:
         """Calibrated scores (in [0, 1]) of the given need rows against the given offer rows."""
@@ -304,8 +235,8 @@ class StatementScorer:
         if need_rows.size == 0 or offer_rows.size == 0:
             return out
         col_of = np.searchsorted(cols, st.offer_owner[offer_rows])
-        z_best = _segment_reduce(
-            self.need_offer_z(need_rows, offer_rows), col_of, len(cols), np.maximum, axis=1
+        z_best = pool_offers(
+            self.need_offer_z(need_rows, offer_rows), col_of, len(cols), self.config.offer_softness
         )
         has_offers = np.zeros(len(cols), dtype=np.bool_)
         has_offers[col_of] = True
@@ -329,6 +260,35 @@ class StatementScorer:
     ) -> StatementScorer:
         """The same calibration over another statement set (the event after a walk-in)."""
         return StatementScorer(statements, dense, lexical, self.need_offer, self.text, self.config)
+
+
+def pool_offers(z: F32, col_of: I64, n_cols: int, softness: float) -> F32:
+    """Pool each need's z-scores over each profile's offers: a maximum, hard or soft.
+
+    ``z``: (needs, offers), offers grouped by profile (``col_of``, non-decreasing). With
+    ``softness`` 0 a need is met by the profile's best offer alone; with ``softness`` τ > 0 by
+    the soft maximum ``τ · log Σ exp(z / τ)`` over the profile's offers, which is never below
+    the best offer and adds up to ``τ · log n`` for n offers as good as it: a body of work that
+    meets a need several times over counts for more than one lucky phrase (bench/expertise.py).
+    Profiles without offers get 0 (masked by the caller).
+
+    Example:
+        >>> z = np.array([[2.0, 0.0, 1.0]], np.float32)
+        >>> pool_offers(z, np.array([0, 0, 1]), 2, 0.0).tolist()
+        [[2.0, 1.0]]
+        >>> [round(v, 3) for v in pool_offers(z, np.array([0, 0, 1]), 2, 1.0)[0].tolist()]
+        [2.127, 1.0]
+    """
+    top = _segment_reduce(z, col_of, n_cols, np.maximum, axis=1)
+    if softness == 0.0 or z.size == 0:
+        return top
+    tau = np.float32(softness)
+    e = z - top[:, col_of]
+    e /= tau
+    np.exp(e, out=e)
+    total = _segment_reduce(e, col_of, n_cols, np.add, axis=1)
+    soft = top + tau * np.log(np.maximum(total, np.float32(1.0)))
+    return np.asarray(soft, dtype=np.float32)
 
 
 def _segment_reduce(values: F32, segment: I64, n_segments: int, ufunc: np.ufunc, *, axis: int) -> F32:

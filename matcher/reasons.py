@@ -4,8 +4,9 @@ Every reason quotes something concrete from the two profiles: the offer that mee
 need (both phrases quoted), the shared theme labels, shared keywords, the two sectors,
 the shared region (or, as a last resort, j's first offer or description, quoted without
 any claim). A statement match counts as a reason only when its calibrated score
-lies :data:`REASON_MIN_Z` robust standard deviations above the event's background of
-need-offer pairs; no fixed cosine is involved.
+lies ``AffinityConfig.reason_min_z`` robust standard deviations above the event's background of
+need-offer pairs (:data:`matcher.affinity_config.REASON_MIN_Z` by default, calibrated on hand
+labels so that a quoted pair is a match at least 9 times in 10); no fixed cosine is involved.
 
 Example:
     >>> Reason("they_offer", 0.6, phrase="kotihoidon yöpartiointi", other="yöpartiointi").render("fi")
@@ -135,15 +136,11 @@ class Reason:
 
 I64 = NDArray[np.int64]
 
-REASON_MIN_Z = 2.0
-"""A statement match is quoted as a reason when its fused z-score is at least this many robust
-standard deviations above the event's background of need-offer pairs (about the top 2 %)."""
-
 
 @dataclass(frozen=True)
 class _Matches:
     """Best statement match of each pair, one direction: quoted offer and need, and the
-    reason's strength (``weight × logistic(z)``), or ``None`` below :data:`REASON_MIN_Z`."""
+    reason's strength (``weight × logistic(z)``), or ``None`` below ``reason_min_z``."""
 
     strength: list[float | None]
     offer: list[str]
@@ -151,11 +148,16 @@ class _Matches:
 
     @classmethod
     def of(cls, aff: Affinity, needers: I64, offerers: I64, weight: float) -> _Matches:
-        """Score all pairs (needers[p], offerers[p]) in one batch (:meth:`StatementScorer.best_pairs`)."""
+        """Score all pairs (needers[p], offerers[p]) in one batch (:meth:`StatementScorer.best_pairs`).
+
+        The best pair is chosen on the fused score; it is quoted when its dense-channel z-score
+        (:meth:`StatementScorer.dense_z`, the scale the threshold was calibrated on) clears
+        ``reason_min_z``.
+        """
         st, cfg = aff.scorer.statements, aff.scorer.config
         scores, need_rows, offer_rows = aff.scorer.best_pairs(needers, offerers)
         z = scores.astype(np.float64)
-        ok = z >= REASON_MIN_Z
+        ok = aff.scorer.dense_z(need_rows, offer_rows) >= cfg.reason_min_z
         value = np.zeros(z.shape)
         value[ok] = weight / (1 + np.exp(-(z[ok] - cfg.calibration_center) / cfg.calibration_scale))
         values = cast(list[float], value.tolist())
@@ -220,7 +222,7 @@ def explain_many(
 def explain(aff: Affinity, i: int, j: int, *, max_reasons: int = 3) -> list[Reason]:
     """One to ``max_reasons`` reasons why profile ``j`` is suggested to profile ``i``, strongest first.
 
-    Statement matches count when their fused z-score is >= :data:`REASON_MIN_Z`; theme and keyword
+    Statement matches count when their fused z-score is >= ``AffinityConfig.reason_min_z``; theme and keyword
     reasons when something is shared; sector and region reasons when they apply. When
     nothing of that holds, j's first offer (or description) is quoted plainly.
     """

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -49,6 +50,47 @@ def profile_text(profile: Profile) -> str:
     """The text that stands for a profile's interests: description plus keywords."""
     keywords = ", ".join(profile.keywords)
     return ". ".join(part for part in (profile.description.strip(), keywords) if part)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def split_passages(text: str, max_words: int = 80) -> tuple[str, ...]:
+    """Split a long text into passages of whole sentences, at most ``max_words`` words each.
+
+    A short statement (the usual case: one line of a registration form) stays one passage.
+    A long one (an abstract, a description) is packed greedily sentence by sentence, so each
+    passage says one or two things and a match on one of them is not averaged away by the
+    rest; a single sentence longer than ``max_words`` is cut at word boundaries.
+
+    Example:
+        >>> split_passages("Kotihoito.")
+        ('Kotihoito.',)
+        >>> split_passages("One two three. Four five. Six.", max_words=3)
+        ('One two three.', 'Four five. Six.')
+    """
+    if max_words < 1:
+        raise ValueError(f"max_words: must be at least 1, got {max_words}")
+    words = text.split()
+    if len(words) <= max_words:
+        return (text.strip(),) if text.strip() else ()
+    out: list[str] = []
+    current: list[str] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        tokens = sentence.split()
+        while len(tokens) > max_words:
+            if current:
+                out.append(" ".join(current))
+                current = []
+            out.append(" ".join(tokens[:max_words]))
+            tokens = tokens[max_words:]
+        if current and len(current) + len(tokens) > max_words:
+            out.append(" ".join(current))
+            current = []
+        current.extend(tokens)
+    if current:
+        out.append(" ".join(current))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
