@@ -114,6 +114,7 @@ ROUTES: list[Route] = [
     Route("PUT", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
     Route("DELETE", "/tours/{tour_id}/events/{event_id}", "organiser", "404"),
     Route("GET", "/events/{event_id}/report", "organiser", "404"),
+    Route("GET", "/events/{event_id}/profile-flags", "organiser", "404"),
     Route("GET", "/tours/{tour_id}/report", "organiser", "404"),
     Route("GET", "/events/{event_id}/meeting-requests", "organiser", "404"),
     Route(

@@ -9,10 +9,23 @@ from typing import Annotated
 
 import typer
 
-from api.cli import data, demo, plans, printing, privacy, report, seating, send, serve, suggest, tours
+from api.cli import (
+    data,
+    demo,
+    plans,
+    printing,
+    privacy,
+    profiles,
+    report,
+    seating,
+    send,
+    serve,
+    suggest,
+    tours,
+)
 from api.cli.base import err_console
 
-AREAS = (data, suggest, plans, seating, printing, send, serve, demo, privacy, tours, report)
+AREAS = (data, suggest, plans, seating, printing, send, serve, demo, privacy, tours, report, profiles)
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
 

@@ -18,6 +18,7 @@ from api.routes import (
     participant,
     people,
     printouts,
+    profile_quality,
     registrations,
     reports,
     schedules,
@@ -48,4 +49,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     participant.router,
     tours.router,
     reports.router,
+    profile_quality.router,
 )

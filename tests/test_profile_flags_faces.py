@@ -1,0 +1,105 @@
+"""Thin-profile flags through the API route and ``kohtaamo profiles check``, on SQLite and
+PostgreSQL: the right people, the right codes, cancelled registrations left out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api import cli
+from api.workflows.sample import import_sample_event
+from tests.import_helpers import ERIK, MAIJA, write_csv
+from tests.test_api_support import *  # noqa: F403  (the api fixtures)
+from tests.test_api_support import Api
+
+FULL: dict[str, Any] = {
+    "description": "Kotihoidon yritys, 40 hoitajaa Hämeenlinnassa ja Hattulassa.",
+    "offers": "yöpartiointi ikäihmisille\nomaishoitajien lomitus",
+    "needs": "etälääkärin palvelut yöaikaan",
+    "themes": ["home_care"],
+}
+
+
+def test_the_route_lists_thin_profiles_of_people_taking_part(api: Api) -> None:
+    token = api.organiser("a@example.fi")
+    event = api.event(token)
+    full = api.walk_in(token, event, "full@x.fi", "Hoiva Oy", **FULL)
+    thin = api.walk_in(token, event, "thin@x.fi", "Siivous Oy", offers="siivous", description="Siivousta.")
+    gone = api.walk_in(token, event, "gone@x.fi", "Poissa Oy")
+    cancel = api.client.patch(
+        f"/events/{event}/registrations/{gone}", headers=api.auth(token), json={"cancelled": True}
+    )
+    assert cancel.status_code == 200, cancel.text
+
+    response = api.client.get(f"/events/{event}/profile-flags", headers=api.auth(token))
+    assert response.status_code == 200, response.text
+    assert response.json() == [
+        {
+            "person_id": thin,
+            "name": "Thin",
+            "email": "thin@x.fi",
+            "organisation": "Siivous Oy",
+            "flags": ["no_needs", "one_word_offers", "no_themes", "short_description"],
+        }
+    ]
+    everyone = api.client.get(f"/events/{event}/profile-flags?everyone=true", headers=api.auth(token))
+    assert [(p["person_id"], p["flags"]) for p in everyone.json()] == [
+        (full, []),
+        (thin, ["no_needs", "one_word_offers", "no_themes", "short_description"]),
+    ]
+    missing = api.client.get("/events/999999/profile-flags", headers=api.auth(api.admin))
+    assert missing.status_code == 404 and "event not found" in missing.text
+
+
+def run(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["kohtaamo", *argv])
+    monkeypatch.setenv("COLUMNS", "200")
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_command_prints_one_line_per_flagged_person(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--database-url", database_url]
+    assert run(["event", "create", "Soteuttamo", *db], monkeypatch, capsys)[0] == 0
+    sheet = write_csv(tmp_path / "a.csv", [MAIJA, ERIK])
+    assert run(["import", str(sheet), "--event", "Soteuttamo", *db], monkeypatch, capsys)[0] == 0
+
+    code, out, err = run(
+        ["profiles", "check", "--event", "Soteuttamo", "--explain", *db], monkeypatch, capsys
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].endswith(
+        "Maija Mäkinen <maija.makinen@hoiva-aurinko.fi> (Hoiva Aurinko Oy): short_description"
+    )
+    assert lines[1].endswith(
+        "Erik Åberg <erik.aberg@vard.example> (Vårdforskning Ab): one_word_needs, short_description"
+    )
+    assert [line.split(":")[0] for line in lines[2:]] == ["one_word_needs", "short_description"]
+    assert "2 of 2 participants of Soteuttamo have thin profiles" in err
+
+    code, _, err = run(["profiles", "check", "--event", "Ei ole", *db], monkeypatch, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Ei ole" in err
+
+
+def test_the_sample_event_has_no_thin_profiles(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event_id = import_sample_event(database_url)
+    code, out, err = run(
+        ["profiles", "check", "--event", str(event_id), "--database-url", database_url], monkeypatch, capsys
+    )
+    assert (code, out) == (0, "")
+    assert "0 of 80 participants" in err
