@@ -6,7 +6,8 @@ Example::
     12  Maija Mäki <maija@hoiva.fi> (Hoiva Oy): no_needs, one_word_offers
 
 One line per flagged participant on standard output (person id, name, e-mail, organisation,
-flag codes), so it can be piped or pasted into an e-mail; the count goes to standard error.
+flag codes; for a profile without themes, the themes its text suggests), so it can be piped or
+pasted into an e-mail; the count goes to standard error.
 ``--explain`` ends with what each code that occurred means.
 """
 
@@ -24,9 +25,13 @@ from matcher.profile_quality import FLAGS
 
 
 def flag_line(found: FlaggedProfile) -> str:
-    """One participant's line: ``id  name <email> (organisation): code, code``."""
+    """One participant's line: ``id  name <email> (organisation): code, code``, then any
+    suggested themes: ``; themes to ask about: home_care, rehabilitation``."""
     organisation = f" ({found.organisation})" if found.organisation else ""
-    return f"{found.person_id}  {found.name} <{found.email}>{organisation}: {', '.join(found.flags)}"
+    line = f"{found.person_id}  {found.name} <{found.email}>{organisation}: {', '.join(found.flags)}"
+    if found.suggested_themes:
+        line += f"; themes to ask about: {', '.join(found.suggested_themes)}"
+    return line
 
 
 def profiles_check(
