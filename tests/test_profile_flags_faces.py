@@ -136,3 +136,16 @@ def test_a_profile_without_themes_gets_themes_its_text_suggests(database_url: st
         thin = flagged_profiles(session=session, event_id=event_id)
         assert thin and all(f.suggested_themes == [] for f in thin)
     engine.dispose()
+
+
+def test_a_line_names_the_person_their_gaps_and_themes_to_ask_about() -> None:
+    from api.cli.profiles import flag_line
+    from api.workflows.profile_quality import FlaggedProfile
+
+    found = FlaggedProfile(7, "Maija", "m@x.fi", "Hoiva Oy", ["no_themes"], ["home_care", "rehabilitation"])
+    assert (
+        flag_line(found)
+        == "7  Maija <m@x.fi> (Hoiva Oy): no_themes; themes to ask about: home_care, rehabilitation"
+    )
+    alone = FlaggedProfile(8, "Erik", "e@x.fi", "", ["no_needs"], [])
+    assert flag_line(alone) == "8  Erik <e@x.fi>: no_needs"
