@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.deps import SessionDep
 from api.pages import forms
@@ -36,6 +37,31 @@ REQUESTS_PATH = "/p/{token}/meeting-requests"
 def _signer(request: Request) -> LinkSigner:
     signer: LinkSigner = request.app.state.link_signer
     return signer
+
+
+def _check_csrf(request: Request, form: FormData) -> None:
+    csrf = form.get(cookies.CSRF_FIELD)
+    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+
+
+async def _posted(
+    request: Request, db: Session, token: str, scopes: tuple[str, ...] = (SCOPE_PAGE,)
+) -> tuple[Visitor, FormData]:
+    """Who posts a participant form, and the form, CSRF-checked; :class:`LinkError` for a bad link."""
+    guest = visitor(db, _signer(request), token, scopes)
+    form = await request.form()
+    _check_csrf(request, form)
+    return guest, form
+
+
+def _form_page(request: Request, db: Session, token: str, template: str) -> HTMLResponse:
+    """A feedback-kind form page (feedback, follow-up), with "saved" after a successful post."""
+    try:
+        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
+        saved = request.query_params.get("saved") == "1"
+        return _page(request, db, token, guest, template, saved=saved)
+    except LinkError as problem:
+        return link_error_page(request, problem)
 
 
 def link_error_page(request: Request, problem: LinkError) -> HTMLResponse:
@@ -110,12 +136,9 @@ async def change_request(request: Request, db: SessionDep, token: str) -> Respon
     """Ask to meet a suggested partner (``action=ask``, ``person_id``) or withdraw one of my
     requests (``action=withdraw``, ``request_id``); back to the page, which says how it went."""
     try:
-        guest = visitor(db, _signer(request), token)
+        guest, form = await _posted(request, db, token)
     except LinkError as problem:
         return link_error_page(request, problem)
-    form = await request.form()
-    csrf = form.get(cookies.CSRF_FIELD)
-    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
     event_id, person_id = guest.ids
     action = form.get("action")
     try:
@@ -138,23 +161,15 @@ async def change_request(request: Request, db: SessionDep, token: str) -> Respon
 
 @router.get(FEEDBACK_PATH, response_class=HTMLResponse)
 def feedback_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
-    try:
-        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
-        saved = request.query_params.get("saved") == "1"
-        return _page(request, db, token, guest, "feedback.html", saved=saved)
-    except LinkError as problem:
-        return link_error_page(request, problem)
+    return _form_page(request, db, token, "feedback.html")
 
 
 @router.post(FEEDBACK_PATH, response_class=HTMLResponse)
 async def send_feedback(request: Request, db: SessionDep, token: str) -> Response:
     try:
-        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
+        guest, form = await _posted(request, db, token, FEEDBACK_SCOPES)
     except LinkError as problem:
         return link_error_page(request, problem)
-    form = await request.form()
-    csrf = form.get(cookies.CSRF_FIELD)
-    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
     event_id, person_id = guest.ids
     partners = feedback.feedback_partners(session=db, event_id=event_id, person_id=person_id)
     answers, errors = forms.feedback_answers(form, partners)
@@ -170,23 +185,15 @@ async def send_feedback(request: Request, db: SessionDep, token: str) -> Respons
 
 @router.get(FOLLOWUP_PATH, response_class=HTMLResponse)
 def followup_form(request: Request, db: SessionDep, token: str) -> HTMLResponse:
-    try:
-        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
-        saved = request.query_params.get("saved") == "1"
-        return _page(request, db, token, guest, "followup.html", saved=saved)
-    except LinkError as problem:
-        return link_error_page(request, problem)
+    return _form_page(request, db, token, "followup.html")
 
 
 @router.post(FOLLOWUP_PATH, response_class=HTMLResponse)
 async def send_followup(request: Request, db: SessionDep, token: str) -> Response:
     try:
-        guest = visitor(db, _signer(request), token, FEEDBACK_SCOPES)
+        guest, form = await _posted(request, db, token, FEEDBACK_SCOPES)
     except LinkError as problem:
         return link_error_page(request, problem)
-    form = await request.form()
-    csrf = form.get(cookies.CSRF_FIELD)
-    cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
     event_id, person_id = guest.ids
     rows = feedback.own_feedback(session=db, event_id=event_id, person_id=person_id)
     answers, errors = forms.followup_answers(form, [row.target_id for row in rows if row.met])
@@ -229,8 +236,7 @@ async def unsubscribe(request: Request, db: SessionDep, token: str) -> Response:
         return link_error_page(request, problem)
     form = await request.form()
     if form.get("List-Unsubscribe") != "One-Click":
-        csrf = form.get(cookies.CSRF_FIELD)
-        cookies.check_csrf(request, csrf if isinstance(csrf, str) else None)
+        _check_csrf(request, form)
     assert person.id is not None
     try:
         consent.unsubscribe(session=db, person_id=person.id)
