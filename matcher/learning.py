@@ -24,12 +24,23 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    from matcher.affinity import Affinity
+    from matcher.profile import Profile
+
 F64 = NDArray[np.float64]
+
+#: The columns of a pair's features, in order: the hand-set score, whether the sectors differ,
+#: whether both are from the same region, and how many themes they share.
+PAIR_FEATURES = ("score", "cross_sector", "same_region", "shared_themes")
 
 
 class FeedbackRescorer:
@@ -65,6 +76,75 @@ class FeedbackRescorer:
             raise RuntimeError("FeedbackRescorer: call fit first")
         proba = self.model_.predict_proba(self.scaler_.transform(np.asarray(X, dtype=np.float64)))
         return np.asarray(proba[:, 1], dtype=np.float64)
+
+    def decision(self, X: NDArray[np.floating]) -> F64:  # noqa: N803
+        """The learned log-odds of each pair of ``X``: the same order as :meth:`score_pairs`,
+        but linear in the features, so it spreads like a score rather than piling up at 0 or 1."""
+        if not hasattr(self, "model_"):
+            raise RuntimeError("FeedbackRescorer: call fit first")
+        values = self.model_.decision_function(self.scaler_.transform(np.asarray(X, dtype=np.float64)))
+        return np.asarray(values, dtype=np.float64)
+
+
+def pair_features(profiles: Sequence[Profile], scores: NDArray[np.floating]) -> F64:
+    """Every pair's :data:`PAIR_FEATURES` as an (n, n, 4) array; excluded pairs (``-inf`` in
+    ``scores``) get score 0 here, the caller keeps them excluded.
+
+    Example:
+        >>> from matcher.profile import Profile
+        >>> a = Profile(id="a", organisation="A", sector="private", region="pirkanmaa",
+        ...             themes=("digital_services", "productisation"))
+        >>> b = Profile(id="b", organisation="B", sector="public", region="pirkanmaa",
+        ...             themes=("productisation",))
+        >>> pair_features([a, b], np.array([[0.0, 0.4], [0.4, 0.0]]))[0, 1].tolist()
+        [0.4, 1.0, 1.0, 1.0]
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    n = len(profiles)
+    if scores.shape != (n, n):
+        raise ValueError(f"scores: need shape ({n}, {n}) for {n} profiles, got {scores.shape}")
+    _, sector = np.unique([p.sector for p in profiles], return_inverse=True)
+    regions = [p.region or "" for p in profiles]
+    _, region = np.unique(regions, return_inverse=True)
+    has_region = np.array([bool(r) for r in regions])
+    same_region = (region[:, None] == region[None, :]) & has_region[:, None] & has_region[None, :]
+    themes = sorted({t for p in profiles for t in p.themes})
+    column = {t: c for c, t in enumerate(themes)}
+    hot = np.zeros((n, len(themes)))
+    for row, profile in enumerate(profiles):
+        hot[row, [column[t] for t in set(profile.themes)]] = 1.0
+    return np.stack(
+        [
+            np.where(np.isfinite(scores), scores, 0.0),
+            (sector[:, None] != sector[None, :]).astype(np.float64),
+            same_region.astype(np.float64),
+            hot @ hot.T,
+        ],
+        axis=-1,
+    )
+
+
+def rescored_affinity(aff: Affinity, rescorer: FeedbackRescorer) -> Affinity:
+    """``aff`` with its matrix replaced by the fitted ``rescorer``'s scores, ready for
+    :func:`matcher.suggest.suggest_from_affinity`.
+
+    The learned log-odds are put on the hand-set scores' scale (same mean and spread over the
+    pairs that may be suggested), so the suggestion flow's costs (exposure, diversity), which
+    are in score units, keep their meaning. Excluded pairs stay ``-inf`` and the diagonal 0;
+    components, and so the reasons, are unchanged.
+    """
+    n = len(aff.profiles)
+    learned = rescorer.decision(pair_features(aff.profiles, aff.matrix).reshape(n * n, -1)).reshape(n, n)
+    learned = (learned + learned.T) / 2
+    allowed = np.isfinite(aff.matrix) & ~np.eye(n, dtype=bool)
+    matrix = np.zeros((n, n), dtype=np.float32)
+    if allowed.any():
+        base, mine = aff.matrix[allowed].astype(np.float64), learned[allowed]
+        spread = mine.std()
+        z = (learned - mine.mean()) / spread if spread > 0 else np.zeros_like(learned)
+        matrix = np.where(allowed, base.mean() + z * base.std(), 0.0).astype(np.float32)
+    matrix[~np.isfinite(aff.matrix)] = -np.inf
+    return dataclasses.replace(aff, matrix=matrix)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,8 @@ def test_live_suggestions_use_present_people_and_skip_pairs_who_met(api: Api) ->
         "suggestions": live["result"]["suggestions"],
         "excluded_pairs": 1,
         "follow_ups": 0,
+        "ranking": "hand-set",
+        "ranking_reason": "the event is not on a tour: no earlier feedback to learn from",
     }
     after = [
         s["person_id"]

@@ -36,8 +36,8 @@ from models.participation import participant_ids
 def run_suggestions(
     session: Session, event_id: int, *, k: int, present_only: bool, model: str | None, console: Console
 ) -> list[int]:
-    """Compute and store the event's suggestions with a progress bar; the people who took
-    part, in registration order."""
+    """Compute and store the event's suggestions with a progress bar (and a line when the
+    tour's feedback ranks them); the people who took part, in registration order."""
     settings = get_settings()
     find_event(session=session, event=str(event_id))
     ids = participant_ids(session, event_id, present_only=present_only)
@@ -45,13 +45,15 @@ def run_suggestions(
         raise FieldError("--event", f"event {event_id} has {len(ids)} participant(s); at least 2 are needed")
     encoder = load_encoder(model if model is not None else settings.model, cache_dir=settings.cache_dir)
     with spinner(console) as progress:
-        compute_suggestions(
+        result = compute_suggestions(
             session=session,
             event_id=event_id,
             k=k,
             mode="present" if present_only else "registered",
             encoder=ProgressEncoder(encoder, progress),
         )
+    if result["ranking"] == "learned":
+        console.print(f"Ranked by scores learnt from the tour's feedback: {result['ranking_reason']}.")
     return ids
 
 

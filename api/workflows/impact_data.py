@@ -91,9 +91,13 @@ class ImpactReport:
         return self.figures.total if self.scope == "tour" else self.figures.events[-1]
 
 
-def _rated_pairs(session: Session, event_ids: list[int]) -> tuple[list[list[float]], list[bool], list[int]]:
-    """Features of suggested pairs that were met and rated (the stored score, rank, whether the
-    sectors differ, the same region, shared themes), "useful" (3-4), and the event's order."""
+def rated_pairs(session: Session, event_ids: list[int]) -> tuple[list[list[float]], list[bool], list[int]]:
+    """Features of suggested pairs that were met and rated (:data:`matcher.learning.PAIR_FEATURES`:
+    the stored hand-set score, whether the sectors differ, the same region, shared themes),
+    "useful" (3-4), and the event's position in ``event_ids``.
+
+    The rank is not a feature: it only restates the score within one list, and a re-scorer that
+    ranks new suggestions cannot know it in advance."""
     features: list[list[float]] = []
     useful: list[bool] = []
     order: list[int] = []
@@ -117,7 +121,7 @@ def _rated_pairs(session: Session, event_ids: list[int]) -> tuple[list[list[floa
             shared = len(set(mine.themes) & set(theirs.themes)) if mine and theirs else 0
             cross = float(bool(mine and theirs and mine.sector != theirs.sector))
             region = float(bool(mine and theirs and mine.region and mine.region == theirs.region))
-            features.append([suggested.score, float(suggested.rank), cross, region, float(shared)])
+            features.append([suggested.score, cross, region, float(shared)])
             useful.append((answer.usefulness or 0) >= 3)
             order.append(position)
     return features, useful, order
@@ -126,7 +130,7 @@ def _rated_pairs(session: Session, event_ids: list[int]) -> tuple[list[list[floa
 def learning_verdict(session: Session, event_ids: list[int]) -> Verdict:
     """Whether a re-scorer fitted on the earlier events' feedback ranks the latest event's rated
     pairs better than the stored (hand-set) scores (:func:`matcher.learning.time_split_verdict`)."""
-    features, useful, order = _rated_pairs(session, event_ids)
+    features, useful, order = rated_pairs(session, event_ids)
     if not features:
         return Verdict(False, "no rated meetings among the suggestions yet", 0, 0, None, None)
     x = np.array(features)

@@ -6,6 +6,7 @@ e-mail and role appear only where that partner agreed to share them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,8 +18,11 @@ from api.workflows.common import Progress, no_progress, now
 from api.workflows.errors import NotFoundError
 from api.workflows.events import require_event
 from api.workflows.feedback import met_pairs
+from api.workflows.learned_ranking import learned_ranking
 from api.workflows.tour_memory import TourMemory, place_follow_ups, tour_memory
 from matcher import Profile, SuggestConfig, Suggestion, TextEncoder, affinity, suggest, suggestion_violations
+from matcher.affinity import Affinity
+from matcher.learning import FeedbackRescorer, rescored_affinity
 from matcher.taxonomy import LANGUAGES
 from models.entities import Organisation, Person, Registration
 from models.profiles import event_profiles
@@ -49,7 +53,9 @@ def compute_suggestions(
     Before the event (``registered``) everyone registered takes part; live (``present``)
     only people in the room (:mod:`models.participation`), and pairs who already met are
     never suggested again. On a tour, :mod:`api.workflows.tour_memory` decides who met at
-    earlier events and is not suggested again, or is suggested again on purpose.
+    earlier events and is not suggested again, or is suggested again on purpose, and
+    :mod:`api.workflows.learned_ranking` whether the earlier events' feedback ranks the pairs.
+    Stored scores are the hand-set ones either way: they are what a later re-scorer learns from.
     """
     event = require_event(session=session, event_id=event_id)
     live = live_mode(event.status, mode)
@@ -58,7 +64,8 @@ def compute_suggestions(
     memory = tour_memory(session=session, event_id=event_id, profiles=profiles)
     exclude = [*today, *memory.exclude]
     progress(0.1, f"scoring {len(profiles)} participants")
-    lists = _suggest(profiles, k, exclude, encoder, memory, set(map(frozenset, today)))
+    ranking = learned_ranking(session=session, event_id=event_id)
+    lists = _suggest(profiles, k, exclude, encoder, memory, set(map(frozenset, today)), ranking.rescorer)
     broken = suggestion_violations(lists, profiles, k, exclude=exclude) if lists else []
     # a follow-up is suggested on purpose, beyond the exposure cap if need be
     broken = [b for b in broken if not (memory.follow_ups and "max_exposure" in b)]
@@ -88,6 +95,8 @@ def compute_suggestions(
         "suggestions": len(rows),
         "excluded_pairs": len(exclude),
         "follow_ups": sum(len(v) for v in memory.follow_ups.values()),
+        "ranking": ranking.name,
+        "ranking_reason": ranking.reason,
     }
 
 
@@ -98,13 +107,18 @@ def _suggest(
     encoder: TextEncoder,
     memory: TourMemory,
     met_today: set[frozenset[str]],
+    rescorer: FeedbackRescorer | None = None,
 ) -> list[list[Suggestion]]:
-    """The engine's lists, then the tour's follow-ups placed first (not for pairs who met today)."""
+    """The engine's lists (ranked by ``rescorer`` when given, carrying the hand-set scores),
+    then the tour's follow-ups placed first (not for pairs who met today)."""
     if len(profiles) < 2:
         return []
     config = SuggestConfig()
     scores = affinity(profiles, encoder, config.affinity, exclude=exclude)
-    lists = suggest(profiles, k=k, exclude=exclude, affinity=scores, config=config)
+    ranked = scores if rescorer is None else rescored_affinity(scores, rescorer)
+    lists = suggest(profiles, k=k, exclude=exclude, affinity=ranked, config=config)
+    if rescorer is not None:
+        lists = _with_scores(lists, profiles, scores)
     follow = {
         person: tuple(t for t in targets if frozenset((person, t[0])) not in met_today)
         for person, targets in memory.follow_ups.items()
@@ -116,6 +130,20 @@ def _suggest(
         (p, t): float(scores.matrix[index[p], index[t]]) for p, targets in follow.items() for t, _ in targets
     }
     return place_follow_ups(lists, profiles, TourMemory(memory.exclude, follow), pairs)
+
+
+def _with_scores(
+    lists: list[list[Suggestion]], profiles: list[Profile], scores: Affinity
+) -> list[list[Suggestion]]:
+    """``lists`` with each suggestion's hand-set score from ``scores`` (order kept)."""
+    index = scores.index
+    return [
+        [
+            dataclasses.replace(s, score=float(scores.matrix[index[p.id], index[s.target_id]]))
+            for s in suggestions
+        ]
+        for p, suggestions in zip(profiles, lists, strict=True)
+    ]
 
 
 def _reasons(memory: TourMemory, person_id: str, suggestion: Suggestion) -> dict[str, list[str]]:
