@@ -91,6 +91,11 @@ class LexicalSpace:
 
     def fit(self, texts: Sequence[str]) -> LexicalSpace:
         """Learn n-gram vocabulary and idf weights from ``texts``; returns ``self``."""
+        self._start(texts).fit(_texts(texts, "texts"))
+        return self
+
+    def _start(self, texts: Sequence[str]) -> Any:
+        """A fresh vectorizer with this space's parameters, after checking the corpus."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         items = _texts(texts, "texts")
@@ -106,8 +111,7 @@ class LexicalSpace:
             norm="l2",
             dtype=np.float32,
         )
-        self._vectorizer.fit(items)
-        return self
+        return self._vectorizer
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Sparse ``(n, vocabulary)`` float32 matrix, rows L2-normalised (or zero)."""
@@ -117,8 +121,8 @@ class LexicalSpace:
         return sp.csr_matrix(self._vectorizer.transform(items), dtype=np.float32)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """``fit(texts).transform(texts)``."""
-        return self.fit(texts).transform(texts)
+        """``fit(texts).transform(texts)``, in one pass over the texts."""
+        return sp.csr_matrix(self._start(texts).fit_transform(_texts(texts, "texts")), dtype=np.float32)
 
     def similarity(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> FloatArray:
         """Dense ``(len(a), len(b))`` matrix of lexical cosines in [0, 1]."""

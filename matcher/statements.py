@@ -196,22 +196,33 @@ class CharNgramSpace:
 
         from matcher.lexical import LexicalSpace
 
-        self.space_ = LexicalSpace().fit(list(texts))
-        sparse = self.space_.transform(list(texts))
+        corpus = list(texts)
+        self.space_ = LexicalSpace()
+        sparse = self.space_.fit_transform(corpus)
         dims = min(self.dims, sparse.shape[1] - 1, sparse.shape[0] - 1)
         self.svd_: Any = None
         if dims >= 2:
             self.svd_ = TruncatedSVD(dims, algorithm="randomized", n_iter=4, random_state=self.random_state)
             self.svd_.fit(sparse)
+        # the event's own statements are encoded right after fitting: keep their rows
+        self._fitted = dict(zip(corpus, self._reduce(sparse), strict=True))
         return self
 
-    def encode(self, texts: list[str]) -> F32:
-        """Map ``texts`` into the fitted space; rows L2-normalised."""
-        sparse = self.space_.transform(texts)
+    def _reduce(self, sparse: Any) -> F32:
         dense = self.svd_.transform(sparse) if self.svd_ is not None else sparse.toarray()
         dense = np.asarray(dense, dtype=np.float32)
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         return np.asarray(dense / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+
+    def encode(self, texts: list[str]) -> F32:
+        """Map ``texts`` into the fitted space; rows L2-normalised. Texts of the fitting corpus
+        reuse the rows computed while fitting (the same values, without a second n-gram pass)."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._fitted]
+        rows = dict(zip(new, self._reduce(self.space_.transform(new)), strict=True)) if new else {}
+        if not texts:
+            width = len(next(iter(self._fitted.values())))
+            return np.zeros((0, width), dtype=np.float32)
+        return np.stack([self._fitted[t] if t in self._fitted else rows[t] for t in texts]).astype(np.float32)
 
 
 def _background(block: F32, max_entries: int = 400_000) -> F32:
