@@ -98,7 +98,7 @@ def _svg(figure: Figure, title: str) -> str:
 
 
 def _bare(axes: Any, title: str) -> None:
-    axes.set_title(title, loc="left", fontsize=TITLE_PT, fontweight="bold", fontfamily=FONT)
+    axes.figure.text(0.005, 0.99, title, va="top", fontsize=TITLE_PT, fontweight="bold", fontfamily=FONT)
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
     axes.set_xticks([])
@@ -200,6 +200,7 @@ def _draw_graph(axes: Any, graph: Any, labels: dict[str, str], within: dict[str,
         edge_labels={(a, b): str(n) for a, b, n in edges},
         font_size=TEXT_PT,
         font_family=FONT,
+        rotate=False,
         bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": INK, "linewidth": 0.8},
     )
     for node, (x, y) in positions.items():
