@@ -63,6 +63,9 @@ def test_the_tour_report_and_the_dashboard_pages(api: Api) -> None:
     page = client.get(f"/dashboard/events/{first}/report")
     assert page.status_code == 200 and f'href="/dashboard/tours/{tour}/report"' in page.text
     assert 'aria-current="page"' in page.text  # the report tab
+    # The charts render inline under the page's CSP (no inline styles allowed, none used).
+    assert page.text.count("<svg") == 6 and " style=" not in page.text and "<style" not in page.text
+    assert "'unsafe-inline'" not in page.headers["content-security-policy"]
     whole = client.get(f"/dashboard/tours/{tour}/report?lang=en")
     assert whole.status_code == 200 and "Whole tour" in whole.text
     assert client.get(f"/dashboard/tours/{tour}/report.pdf").content.startswith(b"%PDF")

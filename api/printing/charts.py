@@ -1,110 +1,213 @@
-"""Charts for reports as SVG text, drawn to read in black-and-white print: horizontal bars
-with their numbers written on them, and a graph of who met whom (networkx lays it out; line
-width and a number on each line give the count, a loop-free label says "within").
+"""Charts for reports as SVG text, drawn with matplotlib to read in black-and-white print:
+horizontal grey bars, hatched and outlined in black, with their numbers written at each bar,
+and a graph of who met whom (networkx lays it out with a fixed seed; line width and a number
+on each line give the count, meetings within a group are written under its name).
 
-The SVG uses presentation attributes only (no ``style``), so the dashboard's Content Security
-Policy lets it render inline, and WeasyPrint prints it as vector graphics.
+matplotlib is imported on first use (the server does not pay for it at start-up), and only
+its object API is used (a :class:`~matplotlib.figure.Figure` with the SVG canvas, never
+pyplot's global state). The output is deterministic: the same input gives the same bytes
+(no date in the metadata, a fixed ``svg.hashsalt``). Text stays text (``svg.fonttype:
+none``), so labels can be searched in the page and the PDF. matplotlib writes its styles as
+``style`` attributes; :func:`presentation_attributes` turns them into presentation
+attributes, so the dashboard's Content Security Policy (no inline styles) lets the SVG render
+inline, and WeasyPrint prints it as vector graphics.
 
 Example:
     >>> svg = bar_chart([("koulutus", 3), ("tutkimus", 1)], title="Sovittu yhteistyö")
-    >>> svg.startswith("<svg") and "koulutus" in svg and ">3<" in svg
+    >>> svg.startswith("<svg") and ">koulutus</text>" in svg and ">3</text>" in svg
     True
 """
 
 from __future__ import annotations
 
-import math
+import io
+import re
 from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-FONT = "DejaVu Sans, Arial, sans-serif"
+FONT = "DejaVu Sans"
 INK, GREY, PALE = "#000000", "#555555", "#d9d9d9"
-
-
-def _text(
-    x: float, y: float, body: str, *, size: int = 12, anchor: str = "start", weight: str = "normal"
-) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" fill="{INK}"'
-        f' text-anchor="{anchor}" font-weight="{weight}">{escape(body)}</text>'
+TEXT_PT, TITLE_PT = 9, 11
+LAYOUT_SEED = 11
+# The CSS properties matplotlib writes that SVG also takes as presentation attributes.
+PRESENTATION = frozenset(
+    (
+        *("fill", "fill-opacity", "fill-rule", "opacity", "clip-path"),
+        *("stroke", "stroke-width", "stroke-linejoin", "stroke-linecap", "stroke-opacity"),
+        *("stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit"),
+        *("font-size", "font-family", "font-weight", "font-style", "text-anchor", "dominant-baseline"),
     )
+)
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+_SHEET = re.compile(r"<style[^>]*>\*\{([^}]*)\}</style>")
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
-        f' viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
-        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
-    )
+def _attributes(css: str) -> str:
+    out = []
+    for declaration in filter(None, (d.strip() for d in css.split(";"))):
+        name, _, value = (part.strip() for part in declaration.partition(":"))
+        if name not in PRESENTATION:
+            raise ValueError(f"svg style: {name!r} has no presentation attribute")
+        out.append(f'{name}="{value}"')
+    return " " + " ".join(out) if out else ""
+
+
+def presentation_attributes(svg: str) -> str:
+    """matplotlib's SVG without XML prolog, metadata or CSS: each ``style`` attribute and the
+    global ``*{...}`` sheet become presentation attributes (a CSP without inline styles
+    allows those); a property with no such attribute is an error naming it.
+
+    Example:
+        >>> presentation_attributes('<svg><style>*{stroke-linecap: butt}</style>'
+        ...     '<path style="fill: #000"/></svg>')
+        '<svg stroke-linecap="butt"><path fill="#000"/></svg>'
+    """
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    sheet = _SHEET.search(svg)
+    if sheet:
+        svg = svg.replace(sheet.group(0), "")
+        svg = svg.replace("<svg", "<svg" + _attributes(sheet.group(1)), 1)
+    svg = re.sub(r"<defs>\s*</defs>", "", svg)
+    return _STYLE.sub(lambda m: _attributes(m.group(1)), svg).strip()
+
+
+def _figure(width_pt: float, height_pt: float) -> Figure:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width_pt / 72, height_pt / 72), dpi=72, facecolor="white")
+    FigureCanvasSVG(figure)
+    return figure
+
+
+def _svg(figure: Figure, title: str) -> str:
+    import matplotlib
+
+    out = io.StringIO()
+    salt = f"kohtaamo {title}"  # fixed ids (clip paths, hatches), distinct per chart on a page
+    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none", "font.family": FONT}):
+        figure.savefig(out, format="svg", metadata={"Date": None, "Title": title})
+    svg = presentation_attributes(out.getvalue())
+    label = f' role="img" aria-label="{escape(title)}"'
+    return svg.replace("<svg", "<svg" + label, 1)
+
+
+def _bare(axes: Any, title: str) -> None:
+    axes.figure.text(0.005, 0.99, title, va="top", fontsize=TITLE_PT, fontweight="bold", fontfamily=FONT)
+    for side in ("top", "right", "bottom"):
+        axes.spines[side].set_visible(False)
+    axes.set_xticks([])
 
 
 def bar_chart(
-    items: Sequence[tuple[str, float]], *, title: str, width: int = 560, percent: bool = False
+    items: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    width: int = 560,
+    percent: bool = False,
+    empty: str = "–",
 ) -> str:
-    """Horizontal bars, one per ``(label, value)``, longest first as given; ``percent``: values
-    are shares (0-1), written as per cent."""
-    row, label_w, top = 24, min(250, width // 2), 28
-    height = top + row * max(1, len(items)) + 8
+    """Horizontal bars, one per ``(label, value)``, top to bottom as given; ``percent``: values
+    are shares (0-1), written as per cent; without items, the ``empty`` text stands alone.
+
+    Example:
+        >>> ">40 %</text>" in bar_chart([("uusi", 0.4)], title="Osuudet", percent=True)
+        True
+    """
+    figure = _figure(width, 40 + 22 * max(1, len(items)))
+    axes = figure.add_axes((0.42, 0.04, 0.5, 1 - 0.04 - 30 / (40 + 22 * max(1, len(items)))))
+    _bare(axes, title)
     peak = max((v for _, v in items), default=0) or 1
-    body = [_text(0, 16, title, size=13, weight="bold")]
-    for i, (label, value) in enumerate(items):
-        y = top + i * row
-        length = (width - label_w - 60) * (value / peak)
+    rows = range(len(items))
+    axes.barh(
+        list(rows), [v for _, v in items], height=0.62, color=PALE, edgecolor=INK, linewidth=0.8, hatch="///"
+    )
+    for row, (_, value) in zip(rows, items, strict=True):
         shown = f"{100 * value:.0f} %" if percent else f"{value:g}"
-        short = label if len(label) <= 36 else label[:35].rstrip() + "…"
-        body.append(_text(label_w - 6, y + 15, short, anchor="end"))
-        body.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{max(length, 1):.1f}" height="{row - 8}"'
-            f' fill="{PALE}" stroke="{INK}" stroke-width="0.8"/>'
-        )
-        body.append(_text(label_w + max(length, 1) + 4, y + 15, shown))
+        axes.text(value + peak * 0.02, row, shown, va="center", fontsize=TEXT_PT, fontfamily=FONT)
+    short = [label if len(label) <= 36 else label[:35].rstrip() + "…" for label, _ in items]
+    axes.set_yticks(list(rows), labels=short, fontsize=TEXT_PT, fontfamily=FONT)
+    axes.tick_params(axis="y", length=0)
+    axes.set_xlim(0, peak * 1.18)
+    axes.set_ylim(max(len(items), 1) - 0.5, -0.5)  # the first item on top
     if not items:
-        body.append(_text(label_w, top + 15, "–"))
-    return _svg(width, height, title, body)
+        axes.spines["left"].set_visible(False)
+        axes.text(0, 0, empty, va="center", fontsize=TEXT_PT, fontfamily=FONT)
+    return _svg(figure, title)
 
 
 def link_graph(
-    links: Sequence[tuple[str, str, int]], labels: dict[str, str], *, title: str, size: int = 360
+    links: Sequence[tuple[str, str, int]],
+    labels: dict[str, str],
+    *,
+    title: str,
+    size: int = 360,
+    empty: str = "–",
 ) -> str:
     """A graph of meetings between groups (sectors or regions): a node per group, a line per
     pair of groups, as wide as its share of the meetings and marked with the count; meetings
-    within a group are written under its name."""
+    within a group are written in brackets under its name; without links, ``empty`` stands.
+
+    Example:
+        >>> svg = link_graph([("a", "b", 2), ("a", "a", 1)], {"a": "A"}, title="Tapaamiset")
+        >>> ">2</text>" in svg and ">(1)</text>" in svg
+        True
+    """
+    import networkx as nx
+
     graph = nx.Graph()
     within: dict[str, int] = {}
-    for a, b, n in links:
-        graph.add_node(a)
-        graph.add_node(b)
+    for a, b, n in sorted(links):
+        graph.add_nodes_from((a, b))
         if a == b:
             within[a] = within.get(a, 0) + n
         else:
             graph.add_edge(a, b, weight=n)
-    nodes = sorted(graph.nodes)
-    width, centre = size + 340, (size / 2 + 170, size / 2 + 20)
-    positions = nx.circular_layout(nodes, scale=size / 2 - 30, center=centre)
-    peak = max((d["weight"] for *_, d in graph.edges(data=True)), default=1)
-    body = [_text(0, 16, title, size=13, weight="bold")]
-    for a, b, data in sorted(graph.edges(data=True)):
-        (x1, y1), (x2, y2) = positions[a], positions[b]
-        body.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{GREY}"'
-            f' stroke-width="{1 + 9 * data["weight"] / peak:.1f}" stroke-linecap="round"/>'
-        )
-        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-        body.append(
-            f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="11" fill="#ffffff" stroke="{INK}" stroke-width="0.8"/>'
-        )
-        body.append(_text(mx, my + 4, str(data["weight"]), size=11, anchor="middle"))
-    for node in nodes:
-        x, y = positions[node]
-        angle = math.atan2(y - centre[1], x - centre[0])
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{INK}"/>')
-        lx, ly = x + 22 * math.cos(angle), y + 22 * math.sin(angle) + 4
-        anchor = "start" if math.cos(angle) > 0.3 else "end" if math.cos(angle) < -0.3 else "middle"
-        body.append(_text(lx, ly, labels.get(node, node), anchor=anchor, weight="bold"))
+    figure = _figure(size + 200, size + 30)
+    axes = figure.add_axes((0.02, 0.02, 0.96, 1 - 0.02 - 26 / (size + 30)))
+    _bare(axes, title)
+    axes.spines["left"].set_visible(False)
+    axes.set_yticks([])
+    if graph.number_of_nodes() == 0:
+        axes.text(0.5, 0.5, empty, ha="center", va="center", fontsize=TEXT_PT, fontfamily=FONT)
+        return _svg(figure, title)
+    _draw_graph(axes, graph, labels, within)
+    return _svg(figure, title)
+
+
+def _draw_graph(axes: Any, graph: Any, labels: dict[str, str], within: dict[str, int]) -> None:
+    import networkx as nx
+
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(graph.nodes))
+    sub.add_edges_from(sorted(graph.edges(data=True)))
+    positions = nx.spring_layout(sub, seed=LAYOUT_SEED, weight=None)
+    edges = list(sub.edges(data="weight"))
+    peak = max((n for *_, n in edges), default=1)
+    nx.draw_networkx_edges(
+        sub, positions, ax=axes, edge_color=GREY, width=[1 + 7 * n / peak for *_, n in edges]
+    )
+    nx.draw_networkx_nodes(sub, positions, ax=axes, node_color=INK, node_size=60)
+    nx.draw_networkx_edge_labels(
+        sub,
+        positions,
+        ax=axes,
+        edge_labels={(a, b): str(n) for a, b, n in edges},
+        font_size=TEXT_PT,
+        font_family=FONT,
+        rotate=False,
+        bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": INK, "linewidth": 0.8},
+    )
+    for node, (x, y) in positions.items():
+        axes.text(x, y + 0.07, labels.get(node, node), ha="center", va="bottom", fontsize=TEXT_PT,
+                  fontweight="bold", fontfamily=FONT)  # fmt: skip
         if within.get(node):
-            body.append(_text(lx, ly + 15, f"({within[node]})", size=11, anchor=anchor))
-    if not nodes:
-        body.append(_text(centre[0], centre[1], "–", anchor="middle"))
-    return _svg(width, size + 50, title, body)
+            axes.text(
+                x, y - 0.07, f"({within[node]})", ha="center", va="top", fontsize=TEXT_PT, fontfamily=FONT
+            )
+    axes.margins(0.22)

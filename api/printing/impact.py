@@ -1,5 +1,6 @@
 """The impact report of an event or a tour as HTML (a page fragment for the dashboard, or a
-whole document), as an A4 PDF (WeasyPrint) and as CSV.
+whole document), as an A4 PDF (WeasyPrint) and as CSV. The charts are inline SVG drawn by
+matplotlib (:mod:`api.printing.charts`), vector graphics in the PDF too.
 
 The CSV is long and tidy, one figure a row (``section;label;key;value``, UTF-8 with a byte
 order mark and ``;`` as Finnish Excel reads it): ``figure`` rows per event and for the tour,
@@ -71,7 +72,9 @@ def _context(report: ImpactReport, language: str) -> dict[str, Any]:
         return [(w[key], [_shown(getattr(i, attr), kind) for i in impacts]) for key, attr, kind in FIGURES]
 
     def bars(pairs: tuple[tuple[str, int], ...], labels: dict[str, str], title: str) -> str:
-        return bar_chart([(labels.get(code, code), n) for code, n in pairs[:10]], title=title)
+        return bar_chart(
+            [(labels.get(code, code), n) for code, n in pairs[:10]], title=title, empty=w["none"]
+        )
 
     return {
         "w": w,
@@ -91,9 +94,11 @@ def _context(report: ImpactReport, language: str) -> dict[str, Any]:
         "realised": bars(impact.realised, coop, w["realised"]),
         "themes": bars(impact.wanted_themes, themes, w["themes"]),
         "sector_graph": link_graph(
-            impact.sector_links, _labels(SECTOR_LABELS, language), title=w["sector_graph"]
+            impact.sector_links, _labels(SECTOR_LABELS, language), title=w["sector_graph"], empty=w["none"]
         ),
-        "region_graph": link_graph(impact.region_links, _labels(REGIONS, language), title=w["region_graph"]),
+        "region_graph": link_graph(
+            impact.region_links, _labels(REGIONS, language), title=w["region_graph"], empty=w["none"]
+        ),
     }
 
 
