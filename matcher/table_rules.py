@@ -135,8 +135,7 @@ def _pin_reasons(
                 for j in people:
                     if (i, j) in apart_set:
                         out.append(
-                            f"round {r}, table {t}: {who(i)} and {who(j)} are pinned together "
-                            "but kept apart"
+                            f"round {r}, table {t}: {who(i)} and {who(j)} are pinned together but kept apart"
                         )
     return out
 

@@ -148,5 +148,7 @@ def test_tables_command_names_the_people_behind_an_impossible_pin(
         main()
     err = capsys.readouterr().err.strip()
     assert stopped.value.code == 1 and len(err.splitlines()) == 1, err
-    expected = "person 1 (Henkilö 00 Äänislinna) and person 3 (Henkilö 02 Äänislinna) are both pinned to table 1"
+    expected = (
+        "person 1 (Henkilö 00 Äänislinna) and person 3 (Henkilö 02 Äänislinna) are both pinned to table 1"
+    )
     assert expected + " but are kept apart" in err, err
