@@ -32,6 +32,8 @@ from matcher.table_seating import (
     InfeasibleTablesError,
     IntArray,
     Pinned,
+    Who,
+    by_position,
     check_tables,
     encode_labels,
     flow_seating,
@@ -104,7 +106,9 @@ def _min_sector_reasons(rules: TableRules, lo: IntArray, hi: IntArray) -> list[s
     ]
 
 
-def _pin_reasons(rules: TableRules, pins: list[dict[int, int]], hi: IntArray, first: int) -> list[str]:
+def _pin_reasons(
+    rules: TableRules, pins: list[dict[int, int]], hi: IntArray, first: int, who: Who = by_position
+) -> list[str]:
     out = []
     apart_set = {tuple(p) for p in rules.apart.tolist()}
     for r, round_pins in enumerate(pins):
@@ -117,7 +121,8 @@ def _pin_reasons(rules: TableRules, pins: list[dict[int, int]], hi: IntArray, fi
             fac = [p for p in people if rules.fac[p]]
             if len(fac) > rules.fac_hi:
                 out.append(
-                    f"round {r}, table {t}: {len(fac)} facilitators pinned {sorted(fac)}, "
+                    f"round {r}, table {t}: {len(fac)} facilitators pinned "
+                    f"({', '.join(who(p) for p in sorted(fac))}), "
                     f"at most {rules.fac_hi} per table"
                 )
             secs = np.bincount(rules.sec[people][rules.sec[people] >= 0], minlength=len(rules.sec_names))
@@ -130,7 +135,7 @@ def _pin_reasons(rules: TableRules, pins: list[dict[int, int]], hi: IntArray, fi
                 for j in people:
                     if (i, j) in apart_set:
                         out.append(
-                            f"round {r}, table {t}: people {i} and {j} are pinned together but kept apart"
+                            f"round {r}, table {t}: {who(i)} and {who(j)} are pinned together but kept apart"
                         )
     return out
 
@@ -238,18 +243,20 @@ def feasible_rows(
     first: int,
     rng: np.random.Generator,
     seed: int,
+    who: Who = by_position,
 ) -> IntArray:
-    """One seating per round from ``first`` on that meets every hard rule (else the error)."""
+    """One seating per round from ``first`` on that meets every hard rule (else the error,
+    naming people with ``who``)."""
     reasons = (
         _share_reasons(rules, lo, hi)
         + _min_sector_reasons(rules, lo, hi)
-        + _pin_reasons(rules, pins, hi, first)
+        + _pin_reasons(rules, pins, hi, first, who)
     )
     if reasons:
         raise InfeasibleTablesError(reasons)
     rows = np.zeros((len(pins), rules.n), dtype=np.int64)
     for r in range(first, len(pins)):
-        rows[r] = round_seating(rules, lo, hi, sep, sep_names, pins, r, rng, seed + 101 * r)
+        rows[r] = round_seating(rules, lo, hi, sep, sep_names, pins, r, rng, seed + 101 * r, who)
     return rows
 
 
@@ -263,9 +270,10 @@ def round_seating(
     r: int,
     rng: np.random.Generator,
     seed: int,
+    who: Who = by_position,
 ) -> IntArray:
     """A random seating of round ``r`` that meets every hard rule (flow, then repair)."""
-    seat = flow_seating(r, pins[r], lo, hi, sep, sep_names, rng)
+    seat = flow_seating(r, pins[r], lo, hi, sep, sep_names, rng, who)
     return _repair(r, seat, rules, sep, pins[r], lo, hi, seed) if rules.active else seat
 
 
@@ -281,13 +289,15 @@ def check_table_rules(
     min_sectors: int | None = None,
     facilitators: Sequence[int] | None = None,
     apart: Sequence[tuple[int, int]] | None = None,
+    names: Sequence[str] | None = None,
 ) -> None:
     """Raise :class:`InfeasibleTablesError` if no seating of ``n`` people can meet the rules.
 
     The same test :func:`matcher.plan_tables` runs before its search (parameters as there),
     for a request-time answer: counting conditions first, each failure named, then a
     seating that meets them all is built for every round. Malformed parameters raise a plain
-    ``ValueError`` naming the parameter.
+    ``ValueError`` naming the parameter. A reason naming a person calls them ``names[i]``
+    (one per person, e.g. ``"person 12 (Maija Virtanen)"``), by default ``"position i"``.
 
     Example:
         >>> check_table_rules(4, [(2, 2), (2, 2)], sectors="aabb", max_sector_share=0.5)
@@ -296,6 +306,11 @@ def check_table_rules(
         ... except InfeasibleTablesError as err:
         ...     print(err.reasons[0][:62], "...", err.reasons[0][-23:])
         75 % of the people (3 of 4) are from sector 'a'; with 2 tables ... seats at most 2 of them
+        >>> try:
+        ...     check_table_rules(4, [(2, 2), (2, 2)], pinned={0: 1, 1: 1}, apart=[(0, 1)], names="ABCD")
+        ... except InfeasibleTablesError as err:
+        ...     print(err.reasons[0])
+        round 0, table 1: A and B are pinned together but kept apart
     """
     lo, hi = check_tables(tables)
     if int(n) != n or n < 1:
@@ -306,7 +321,10 @@ def check_table_rules(
     rules = encode_rules(n, len(lo), sectors, max_sector_share, min_sectors, facilitators, apart)
     sep, sep_names = encode_labels(separate, n, "separate")
     pins = pins_by_round(pinned, n, rounds, len(lo))
-    feasible_rows(rules, lo, hi, sep, sep_names, pins, 0, np.random.default_rng(0), 0)
+    if names is not None and len(names) != n:
+        raise ValueError(f"names: expected one name per person ({n}), got {len(names)}")
+    who: Who = by_position if names is None else names.__getitem__
+    feasible_rows(rules, lo, hi, sep, sep_names, pins, 0, np.random.default_rng(0), 0, who)
 
 
 def check_sizes(lo: IntArray, hi: IntArray, n: int) -> None:

@@ -8,7 +8,7 @@ why none exists.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,13 @@ from scipy.sparse.csgraph import maximum_flow
 
 IntArray = npt.NDArray[np.int64]
 Pinned = Mapping[int, int] | Mapping[tuple[int, int], int]
+Who = Callable[[int], str]
+"""How an error names the person at a position (see :func:`by_position`)."""
+
+
+def by_position(person: int) -> str:
+    """The default name of a person in an error: their position, e.g. ``'position 12'``."""
+    return f"position {person}"
 
 
 class InfeasibleTablesError(ValueError):
@@ -97,7 +104,13 @@ def pins_by_round(pinned: Pinned | None, n: int, rounds: int, n_tables: int) -> 
 
 
 def _check_round_pins(
-    r: int, pins: Mapping[int, int], lo: IntArray, hi: IntArray, sep: IntArray, sep_names: list[Any]
+    r: int,
+    pins: Mapping[int, int],
+    lo: IntArray,
+    hi: IntArray,
+    sep: IntArray,
+    sep_names: list[Any],
+    who: Who = by_position,
 ) -> None:
     counts = (
         np.bincount(np.array(list(pins.values()), dtype=np.int64), minlength=len(lo))
@@ -116,7 +129,7 @@ def _check_round_pins(
             if other != person:
                 raise InfeasibleTablesError(
                     [
-                        f"pinned: people {other} and {person} are both pinned to table {t} in round {r} "
+                        f"pinned: {who(other)} and {who(person)} are both pinned to table {t} in round {r} "
                         f"but share separate label {sep_names[sep[person]]!r}"
                     ]
                 )
@@ -130,6 +143,7 @@ def flow_seating(
     sep: IntArray,
     sep_names: list[Any],
     rng: np.random.Generator,
+    who: Who = by_position,
 ) -> IntArray:
     """A random seating meeting sizes, ``separate`` and pins, from a flow; ValueError if none exists.
 
@@ -137,9 +151,10 @@ def flow_seating(
     node for unlabelled people -> tables (a label sends at most one person per table and none
     where a pinned member already sits) -> sink with lower bound min and capacity max, minus
     the pinned. Lower bounds go through the usual super-source / super-sink transform.
+    ``who`` names a person in an error (default: by position).
     """
     n, n_tables = len(sep), len(lo)
-    _check_round_pins(r, pins, lo, hi, sep, sep_names)
+    _check_round_pins(r, pins, lo, hi, sep, sep_names, who)
     seat = np.full(n, -1, dtype=np.int64)
     for person, t in pins.items():
         seat[person] = t

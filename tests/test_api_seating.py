@@ -191,7 +191,7 @@ def test_an_impossible_sector_cap_is_a_422_with_the_engines_reason(api: Api) -> 
     assert fine.status_code == 202, fine.text
 
 
-def test_colleagues_pinned_to_one_table_are_named_by_person_id(api: Api) -> None:
+def test_colleagues_pinned_to_one_table_are_named_by_person_id_and_name(api: Api) -> None:
     a = api.organiser("a@example.fi")
     event, people = _event_with_people(api, a)
     api.client.put(f"/events/{event}/seating/pins/{people[0]}", headers=api.auth(a), json={"table": 1})
@@ -200,6 +200,46 @@ def test_colleagues_pinned_to_one_table_are_named_by_person_id(api: Api) -> None
     refused = api.client.post(f"/events/{event}/table-plans", headers=api.auth(a), json=body)
     assert refused.status_code == 422, refused.text
     assert (
-        f"pinned_table: persons {people[0]} and {people[1]} are both pinned to table 1 but are colleagues"
-        in (refused.text)
+        f"pinned_table: person {people[0]} (P0_0) and person {people[1]} (P0_1) are both pinned to"
+        " table 1 but are colleagues" in refused.text
     )
+
+
+def test_two_facilitators_pinned_to_one_table_are_named_by_id_and_name(api: Api) -> None:
+    a = api.organiser("a@example.fi")
+    event, people = _event_with_people(api, a)  # 16 people, 4 tables of 4: one facilitator a table
+    base = f"/events/{event}/seating"
+    for pid in (people[0], people[2]):  # two organisations, so colleagues apart is not the reason
+        api.client.put(f"{base}/facilitators/{pid}", headers=api.auth(a))
+        api.client.put(f"{base}/pins/{pid}", headers=api.auth(a), json={"table": 2})
+    body = {"rounds": 2, "min_size": 4, "max_size": 4, "seconds": 0.5}
+    refused = api.client.post(f"/events/{event}/table-plans", headers=api.auth(a), json=body)
+    assert refused.status_code == 422, refused.text
+    detail = refused.text
+    assert "2 facilitators pinned" in detail, detail
+    assert f"person {people[0]} (P0_0)" in detail and f"person {people[2]} (P1_0)" in detail, detail
+    assert "position" not in detail, detail
+
+
+def test_the_dashboard_marks_the_host_and_the_facilitator_at_their_table(api: Api) -> None:
+    import re
+
+    from tests.pages_support import log_in
+
+    a = api.organiser("a@example.fi")
+    event, people = _event_with_people(api, a)
+    base = f"/events/{event}/seating"
+    api.client.put(f"{base}/pins/{people[0]}", headers=api.auth(a), json={"table": 3})
+    api.client.put(f"{base}/facilitators/{people[5]}", headers=api.auth(a))
+    plan = _table_plan(api, a, event, {"rounds": 2, "min_size": 4, "max_size": 4, "seconds": 0.5})
+    log_in(api.client, a)
+    page = api.client.get(f"/dashboard/events/{event}/tables", headers={"Accept-Language": "fi"}).text
+    cards = re.findall(r'aria-labelledby="h-r(\d+)-t(\d+)">(.*?)</section>', page, re.S)
+    assert len(cards) == 8, "4 tables in 2 rounds"
+    where = {(s["round"], s["table"]) for s in plan["seats"] if s["person_id"] == people[5]}
+    for r, t, body in cards:
+        items = re.findall(r"<li>(.*?)</li>", body, re.S)
+        hosts = [i for i in items if "isäntä" in i]
+        facilitators = [i for i in items if "fasilitaattori" in i]
+        assert len(hosts) == (t == "3") and all("P0_0" in i for i in hosts), (r, t, body)
+        assert len(facilitators) == ((int(r), int(t)) in where) and all("P2_1" in i for i in facilitators)

@@ -132,3 +132,23 @@ def test_tables_command_keeps_sector_rules_and_names_an_impossible_one(
     err = capsys.readouterr().err.strip()
     assert stopped.value.code == 1 and len(err.splitlines()) == 1
     assert err.startswith("error: --max-sector-share: "), err
+
+
+def test_tables_command_names_the_people_behind_an_impossible_pin(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = str(_fill(database_url, 8))  # persons 1..8, two to an organisation
+    for person in ("1", "3"):  # kept apart, both pinned to table 1
+        assert _run(database_url, "seat", "pin", "--event", event, "--person", person, "--table", "1")[0] == 0
+    assert _run(database_url, "seat", "apart", "--event", event, "--person", "1", "--person", "3")[0] == 0
+    args = ["tables", "--event", event, "--rounds", "2", "--table-size", "4", "--seconds", "0.2"]
+    args += ["--model", "hashing", "--out", str(tmp_path / "plan.csv"), "--database-url", database_url]
+    monkeypatch.setattr(sys, "argv", ["kohtaamo", *args])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    err = capsys.readouterr().err.strip()
+    assert stopped.value.code == 1 and len(err.splitlines()) == 1, err
+    expected = (
+        "person 1 (Henkilö 00 Äänislinna) and person 3 (Henkilö 02 Äänislinna) are both pinned to table 1"
+    )
+    assert expected + " but are kept apart" in err, err

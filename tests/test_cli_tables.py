@@ -82,7 +82,7 @@ def test_tables_command_writes_a_valid_plan(database_url: str, tmp_path: Path) -
     assert "Repeat encounters:" in result.output and "Cross-sector mix:" in result.output
 
     rows = _read(out)
-    assert list(rows[0]) == ["round", "table", "person_id", "person", "organisation", "sector"]
+    assert list(rows[0]) == ["round", "table", "person_id", "person", "organisation", "sector", "role"]
     assert len(rows) == 30 * 3
     assert Counter((r["round"], r["person_id"]) for r in rows).most_common(1)[0][1] == 1
     ids = sorted({int(r["person_id"]) for r in rows})
@@ -218,7 +218,13 @@ def test_table_rows_and_csv_round_trip(tmp_path: Path) -> None:
     back = _read(path)
     assert [
         wf.TableRow(
-            int(d["round"]), int(d["table"]), int(d["person_id"]), d["person"], d["organisation"], d["sector"]
+            int(d["round"]),
+            int(d["table"]),
+            int(d["person_id"]),
+            d["person"],
+            d["organisation"],
+            d["sector"],
+            d["role"],
         )
         for d in back
     ] == rows

@@ -40,6 +40,7 @@ from api.workflows.plan_rows import (
 from api.workflows.planning import odd_rule
 from api.workflows.plans import printable_people
 from api.workflows.scoring import load_encoder
+from api.workflows.seating_rules import seat_marks
 from matcher import TextEncoder
 
 EventOpt = Annotated[int, typer.Option("--event", help="Event id.")]
@@ -108,7 +109,8 @@ def seat_event(
         stored = table_plans.store_plan(
             session=session, event_id=event_id, params=params, profiles=profiles, layout=layout, plan=plan
         )
-        rows = table_rows(plan, printable_people(session, profiles))
+        marks = seat_marks(session=session, event_id=event_id)
+        rows = table_rows(plan, printable_people(session, profiles), marks)
     sizes = f"{params.min_size}-{params.max_size}"
     console.print(f"{len(profiles)} people at {len(layout)} tables of {sizes}, {params.rounds} rounds.")
     print_table_summary(table_mix(plan, [p.sector for p in profiles]), console)

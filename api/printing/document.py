@@ -33,12 +33,15 @@ class PrintWhat(StrEnum):
 
 @dataclass(frozen=True)
 class Member:
-    """A person as printed: name, organisation's name, sector code."""
+    """A person as printed: name, organisation's name, sector code, and their role at this
+    table: ``host`` (pinned here for every round), ``facilitator`` (one spread to each table)."""
 
     person_id: int
     name: str
     organisation: str
     sector: str
+    host: bool = False
+    facilitator: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,17 @@ class SlipMeeting:
 @dataclass(frozen=True)
 class Slip:
     """A participant's slip: their table in every round (None: no seat that round), their
-    meetings from the newest meeting plan, and their personal page link with its QR code."""
+    meetings from the newest meeting plan, and their personal page link with its QR code;
+    ``host_table`` is the table a host keeps in every round, ``facilitator`` whether they
+    facilitate their table."""
 
     member: Member
     seats: tuple[tuple[int, int | None], ...]
     meetings: tuple[SlipMeeting, ...]
     link: str
     qr_svg: str
+    host_table: int | None = None
+    facilitator: bool = False
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ def _grid(session: Session, stored: StoredTablePlan) -> tuple[int, Grid]:
     view = table_plan_view(session=session, stored=stored)
     grid: Grid = {}
     for s in view.seats:
-        member = Member(s.person_id, s.name, s.organisation or "", s.sector or NO_ORGANISATION_SECTOR)
+        sector = s.sector or NO_ORGANISATION_SECTOR
+        member = Member(s.person_id, s.name, s.organisation or "", sector, s.host, s.facilitator)
         grid.setdefault((s.round, s.table), []).append(member)
     return view.rounds, grid
 
@@ -111,6 +112,7 @@ def _slips(
     """One slip per person seated in any round, by name."""
     seat = {(r, m.person_id): t for (r, t), members in grid.items() for m in members}
     people = {m.person_id: m for members in grid.values() for m in members}
+    hosting = {m.person_id: t for (_, t), members in sorted(grid.items()) for m in members if m.host}
     slips = []
     for member in sorted(people.values(), key=lambda m: (m.name.casefold(), m.person_id)):
         nonce = nonces.get(member.person_id, "")
@@ -124,6 +126,8 @@ def _slips(
                 meetings=tuple(meetings.get(member.person_id, ())),
                 link=link,
                 qr_svg=qr_svg(link),
+                host_table=hosting.get(member.person_id),
+                facilitator=member.facilitator,
             )
         )
     return tuple(slips)

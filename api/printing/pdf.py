@@ -21,7 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from api.printing.document import Printout, PrintWhat
-from api.printing.texts import sector_legend, sector_mark, words
+from api.printing.texts import role_words, sector_legend, sector_mark, words
 from matcher.taxonomy import SECTOR_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -56,6 +56,7 @@ def render_html(printout: Printout, what: PrintWhat) -> str:
             w=w,
             legend=sector_legend(printout.lang),
             mark=lambda code: sector_mark(code, printout.lang),
+            role=lambda m: role_words(printout.lang, host=m.host, facilitator=m.facilitator),
             sector_label=lambda code: SECTOR_LABELS[code].label(printout.lang),
         )
     )

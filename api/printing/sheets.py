@@ -1,5 +1,5 @@
 """The same table plan as a spreadsheet: one row per (round, person) with table, name,
-organisation and sector, as CSV (the format of ``kohtaamo tables --out``,
+organisation, sector and role (host, facilitator), as CSV (the format of ``kohtaamo tables --out``,
 :func:`api.workflows.plan_rows.write_csv`) or XLSX (:func:`models.spreadsheet.write_sheet`).
 
 Example:
@@ -7,7 +7,7 @@ Example:
     >>> rows = [TableRow(1, 2, 7, "Maija", "Hoiva Oy", "private")]
     >>> path = write_plan_sheet(rows, os.path.join(tempfile.mkdtemp(), "plan.csv"))
     >>> path.read_text(encoding="utf-8-sig").splitlines()[1]
-    '1,2,7,Maija,Hoiva Oy,private'
+    '1,2,7,Maija,Hoiva Oy,private,'
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from api.printing.gather import table_plan_for
 from api.workflows.errors import FieldError
-from api.workflows.plan_rows import TableRow, write_csv
+from api.workflows.plan_rows import TableRow, seat_role, write_csv
 from api.workflows.table_plans import table_plan_view
 from models.spreadsheet import write_sheet
 
@@ -31,7 +31,15 @@ def plan_table_rows(session: Session, *, event_id: int, plan_id: int | None = No
     """The seats of the event's table plan (the newest, or ``plan_id``), by round, table, name."""
     stored = table_plan_for(session, event_id=event_id, plan_id=plan_id)
     return [
-        TableRow(s.round, s.table, s.person_id, s.name, s.organisation or "", s.sector or "")
+        TableRow(
+            s.round,
+            s.table,
+            s.person_id,
+            s.name,
+            s.organisation or "",
+            s.sector or "",
+            seat_role(host=s.host, facilitator=s.facilitator),
+        )
         for s in table_plan_view(session=session, stored=stored).seats
     ]
 

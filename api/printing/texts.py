@@ -1,6 +1,7 @@
 """The words on the printouts in Finnish (the default), Swedish and English, and the sector
 marks: a shape and a letter per sector, so the mix at a table reads in black-and-white print
-too (never colour alone).
+too (never colour alone). Hosts and facilitators are marked in words for the same reason
+(:func:`role_words`).
 
 Example:
     >>> words("sv")["table"], sector_mark("third_sector", "fi")
@@ -52,6 +53,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "scan": "Skannaa koodi puhelimella",
         "page": "Sivu",
         "plan": "suunnitelma",
+        "host": "isäntä",
+        "facilitator": "fasilitaattori",
+        "slip_host": "Olet pöydän {table} isäntä: pysyt pöydässä {table} kaikki kierrokset.",
+        "slip_facilitator": "Olet fasilitaattori: ohjaat pöytäsi keskustelua joka kierroksella.",
     },
     "sv": {
         "tables_title": "Bordsplacering",
@@ -76,6 +81,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "scan": "Skanna koden med telefonen",
         "page": "Sida",
         "plan": "plan",
+        "host": "värd",
+        "facilitator": "facilitator",
+        "slip_host": "Du är värd vid bord {table}: du stannar vid bord {table} i alla omgångar.",
+        "slip_facilitator": "Du är facilitator: du leder samtalet vid ditt bord i varje omgång.",
     },
     "en": {
         "tables_title": "Table plan",
@@ -100,6 +109,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "scan": "Scan the code with your phone",
         "page": "Page",
         "plan": "plan",
+        "host": "host",
+        "facilitator": "facilitator",
+        "slip_host": "You host table {table}: you stay at table {table} for all rounds.",
+        "slip_facilitator": "You are a facilitator: you facilitate the talk at your table each round.",
     },
 }
 
@@ -114,6 +127,18 @@ def check_language(lang: str) -> str:
 def words(lang: str) -> dict[str, str]:
     """The printouts' words in ``lang`` (fi, sv or en)."""
     return _WORDS[check_language(lang)]
+
+
+def role_words(lang: str, *, host: bool, facilitator: bool) -> str:
+    """The role marks of a seated person in ``lang``, e.g. ``'isäntä · fasilitaattori'``
+    (empty for someone with neither role).
+
+    Example:
+        >>> role_words("sv", host=True, facilitator=False), role_words("en", host=False, facilitator=True)
+        ('värd', 'facilitator')
+    """
+    w = words(lang)
+    return " · ".join(w[key] for key, on in (("host", host), ("facilitator", facilitator)) if on)
 
 
 def sector_mark(sector: str, lang: str) -> str:

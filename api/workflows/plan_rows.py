@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ class PlanPerson:
 
 @dataclass(frozen=True)
 class TableRow:
-    """One seat: ``round`` and ``table`` from 1."""
+    """One seat: ``round`` and ``table`` from 1; ``role`` as :func:`seat_role` words it."""
 
     round: int
     table: int
@@ -46,6 +46,18 @@ class TableRow:
     person: str
     organisation: str
     sector: str
+    role: str = ""
+
+
+def seat_role(*, host: bool, facilitator: bool) -> str:
+    """The role column of a seat: ``host`` (pinned to this table), ``facilitator``, both
+    (``host+facilitator``) or empty.
+
+    Example:
+        >>> seat_role(host=True, facilitator=True), seat_role(host=False, facilitator=False)
+        ('host+facilitator', '')
+    """
+    return "+".join(name for name, on in (("host", host), ("facilitator", facilitator)) if on)
 
 
 @dataclass(frozen=True)
@@ -81,15 +93,27 @@ def table_layout(n: int, *, tables: int | None, min_size: int, max_size: int) ->
     return [(min_size, max_size)] * count
 
 
-def table_rows(plan: TablePlan, people: Sequence[PlanPerson]) -> list[TableRow]:
+def table_rows(
+    plan: TablePlan,
+    people: Sequence[PlanPerson],
+    marks: Mapping[int, tuple[int | None, bool]] | None = None,
+) -> list[TableRow]:
     """The printable seats of ``plan``: one row per (round, person present), by round, table, name.
 
-    ``people[i]`` describes the plan's person ``i``.
+    ``people[i]`` describes the plan's person ``i``; ``marks[person id]`` is their pinned
+    table (from 1, or None) and whether they facilitate (as
+    :func:`api.workflows.seating_rules.seat_marks` gives them), for the role column.
     """
     if len(people) != plan.assignment.shape[1]:
         raise ValueError(f"people: {len(people)} given for a plan of {plan.assignment.shape[1]} people")
+    found = marks or {}
+
+    def role(person_id: int, table: int) -> str:
+        pinned, facilitator = found.get(person_id, (None, False))
+        return seat_role(host=pinned == table, facilitator=facilitator)
+
     rows = [
-        TableRow(r + 1, t + 1, p.id, p.name, p.organisation, p.sector)
+        TableRow(r + 1, t + 1, p.id, p.name, p.organisation, p.sector, role(p.id, t + 1))
         for r, t, i in plan.rows()
         for p in [people[i]]
     ]

@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -65,9 +65,11 @@ def engine_rules(rules: TableRules | None) -> dict[str, Any]:
     return rules.engine_kwargs() if rules is not None else {}
 
 
-def _check_pins(profiles: Sequence[Profile], separate: Sequence[Any] | None, rules: TableRules) -> None:
-    """Two people pinned to one table who may not share it: named by person id and table
-    number (the engine's own reason names positions)."""
+def _check_pins(
+    profiles: Sequence[Profile], separate: Sequence[Any] | None, rules: TableRules, names: Sequence[str]
+) -> None:
+    """Two people pinned to one table who may not share it: named ``names[k]`` (id and name),
+    with the table numbered from 1 (the engine counts tables from 0)."""
     apart = {frozenset(pair) for pair in rules.apart}
     by_table: dict[int, list[int]] = {}
     for k, table in sorted(rules.pinned.items()):
@@ -80,8 +82,7 @@ def _check_pins(profiles: Sequence[Profile], separate: Sequence[Any] | None, rul
                     why = "colleagues" if colleagues else "kept apart"
                     raise FieldError(
                         "pinned_table",
-                        f"persons {profiles[a].id} and {profiles[b].id} are both pinned to table"
-                        f" {table + 1} but are {why}",
+                        f"{names[a]} and {names[b]} are both pinned to table {table + 1} but are {why}",
                     )
 
 
@@ -100,12 +101,15 @@ def precheck_tables(
     *,
     separate: Sequence[Any] | None,
     rules: TableRules,
+    names: Sequence[str] | None = None,
 ) -> None:
     """Refuse rules no seating can keep, before any search (:func:`matcher.check_table_rules`):
     a :class:`FieldError` naming the rule that makes it impossible (``seating``: the sizes,
     colleagues apart, pins, facilitators or apart pairs; else the sector rule) and the engine's
-    reason, e.g. most of the room from one sector under ``max_sector_share``."""
-    _check_pins(profiles, separate, rules)
+    reason, e.g. most of the room from one sector under ``max_sector_share``. A reason about
+    someone names them ``names[k]`` (:func:`person_labels`), else by position."""
+    labels = list(names) if names is not None else person_labels(profiles, {})
+    _check_pins(profiles, separate, rules, labels)
     every = rules.engine_kwargs()
     given: dict[str, Any] = {}
     for field, names in RULE_STAGES:
@@ -119,10 +123,27 @@ def precheck_tables(
                 rounds,
                 sectors=[p.sector for p in profiles],
                 separate=separate,
+                names=labels,
                 **given,
             )
         except matcher.InfeasibleTablesError as exc:
             raise FieldError(field, str(exc)) from None
+
+
+def person_labels(profiles: Sequence[Profile], names: Mapping[int, str]) -> list[str]:
+    """How an error names each of ``profiles``: id and name (``names[id]``), e.g.
+    ``'person 12 (Maija Virtanen)'``; just the id where the name is unknown.
+
+    Example:
+        >>> people = [Profile(id=str(k), organisation="Hoiva Oy", sector="public") for k in (12, 13)]
+        >>> person_labels(people, {12: "Maija Virtanen"})
+        ['person 12 (Maija Virtanen)', 'person 13']
+    """
+    labels = []
+    for p in profiles:
+        name = names.get(int(p.id))
+        labels.append(f"person {p.id} ({name})" if name else f"person {p.id}")
+    return labels
 
 
 def check_table_plan(

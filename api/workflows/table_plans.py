@@ -17,7 +17,13 @@ from api.schemas import MySeat, MyTables, Seat, TablePlanCreate, TablePlanPublic
 from api.workflows.common import Progress, no_progress, now
 from api.workflows.errors import NotFoundError
 from api.workflows.plan_rows import table_layout
-from api.workflows.planning import check_table_plan, engine_rules, plan_event_tables, precheck_tables
+from api.workflows.planning import (
+    check_table_plan,
+    engine_rules,
+    person_labels,
+    plan_event_tables,
+    precheck_tables,
+)
 from api.workflows.plans import check_unlocked, newest_plan, people_of
 from api.workflows.scoring import plan_inputs
 from api.workflows.seating_rules import TableRules, seat_marks, table_rules
@@ -60,7 +66,9 @@ def checked_rules(
     )
     rules = plan_rules(session, event_id, profiles, layout, params.model_dump())
     separate = [p.organisation for p in profiles] if params.separate_organisations else None
-    precheck_tables(profiles, layout, params.rounds, separate=separate, rules=rules)
+    people = people_of(session, [int(p.id) for p in profiles])
+    names = person_labels(profiles, {pid: person.name for pid, (person, _) in people.items()})
+    precheck_tables(profiles, layout, params.rounds, separate=separate, rules=rules, names=names)
     return layout, rules
 
 
