@@ -180,39 +180,58 @@ class CharNgramSpace:
     """The lexical channel as dense rows: :class:`matcher.lexical.LexicalSpace` reduced by LSA.
 
     A sparse product of 4,000 statements against 4,000 took 1.5 s on two cores (measured
-    while writing this); a ``dims``-dimensional truncated SVD of the same TF-IDF vectors
-    keeps every later product a dense BLAS call, which the walk-in path and the 1,300-person
-    target need. ``fit`` keeps the vocabulary and basis, so a walk-in's statements land in
-    the same space. Rows are L2-normalised (zero for a text with no known n-gram).
+    while writing this); a ``dims``-dimensional LSA of the same TF-IDF vectors
+    (:class:`matcher.lsa.GramLSA`, ``n_iter`` power iterations) keeps every later product a
+    dense BLAS call, which the walk-in path and the 1,300-person target need. ``fit`` keeps the
+    vocabulary and basis, so a walk-in's statements land in the same space. Rows are
+    L2-normalised (zero for a text with no known n-gram).
+
+    Example:
+        >>> space = CharNgramSpace(dims=2).fit(["kotihoito", "kotihoidon tuki", "ruokapalvelu"])
+        >>> space.encode(["kotihoito"]).shape
+        (1, 2)
     """
 
-    def __init__(self, *, dims: int = 192, random_state: int = 0):
+    def __init__(
+        self,
+        *,
+        dims: int = 192,
+        n_iter: int = 4,
+        ngram_range: tuple[int, int] = (3, 5),
+        random_state: int = 0,
+    ):
         self.dims = dims
+        self.n_iter = n_iter
+        self.ngram_range = ngram_range
         self.random_state = random_state
 
     def fit(self, texts: Sequence[str]) -> CharNgramSpace:
-        """Learn the n-gram vocabulary, IDF weights and the SVD basis from ``texts``."""
-        from sklearn.decomposition import TruncatedSVD
-
+        """Learn the n-gram vocabulary, IDF weights and the LSA basis from ``texts``."""
         from matcher.lexical import LexicalSpace
+        from matcher.lsa import GramLSA
 
         corpus = list(texts)
-        self.space_ = LexicalSpace()
+        self.space_ = LexicalSpace(ngram_range=self.ngram_range)
         sparse = self.space_.fit_transform(corpus)
         dims = min(self.dims, sparse.shape[1] - 1, sparse.shape[0] - 1)
-        self.svd_: Any = None
+        self.lsa_: GramLSA | None = None
         if dims >= 2:
-            self.svd_ = TruncatedSVD(dims, algorithm="randomized", n_iter=4, random_state=self.random_state)
-            self.svd_.fit(sparse)
+            self.lsa_ = GramLSA(dims=dims, n_iter=self.n_iter, random_state=self.random_state).fit(sparse)
+            reduced = self._normalised(self.lsa_.rows_)
+        else:
+            reduced = self._normalised(sparse.toarray())
         # the event's own statements are encoded right after fitting: keep their rows
-        self._fitted = dict(zip(corpus, self._reduce(sparse), strict=True))
+        self._fitted = dict(zip(corpus, reduced, strict=True))
         return self
 
-    def _reduce(self, sparse: Any) -> F32:
-        dense = self.svd_.transform(sparse) if self.svd_ is not None else sparse.toarray()
+    @staticmethod
+    def _normalised(dense: Any) -> F32:
         dense = np.asarray(dense, dtype=np.float32)
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         return np.asarray(dense / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+
+    def _reduce(self, sparse: Any) -> F32:
+        return self._normalised(self.lsa_.transform(sparse) if self.lsa_ is not None else sparse.toarray())
 
     def encode(self, texts: list[str]) -> F32:
         """Map ``texts`` into the fitted space; rows L2-normalised. Texts of the fitting corpus
