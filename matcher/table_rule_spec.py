@@ -3,7 +3,7 @@
 :class:`TableRules` holds ``max_sector_share``, ``min_sectors``, ``facilitators`` and ``apart``
 as :func:`encode_rules` checks and encodes them; :func:`rule_violations` lists what one round
 of a plan breaks. Shared by :mod:`matcher.table_rules` (precheck, first seatings) and
-:mod:`matcher.tables` (the checker). The rules are described in :mod:`matcher.table_rules`.
+:mod:`matcher.table_plan` (the checker). The rules are described in :mod:`matcher.table_rules`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Seating the people of one round: input checks and a first seating from a maximum flow (private).
 
-Shared by :mod:`matcher.tables` (the search) and :mod:`matcher.table_rules` (the hard rules):
-table bounds, label encoding, pins per round, and :func:`flow_seating`, a random seating that
-meets the table sizes, ``separate`` labels and pins, or :class:`InfeasibleTablesError` naming
-why none exists.
+Shared by :mod:`matcher.tables` (the search), :mod:`matcher.table_plan` (the checker) and
+:mod:`matcher.table_rules` (the hard rules): table bounds, label encoding, pins per round,
+and :func:`flow_seating`, a random seating that meets the table sizes, ``separate`` labels
+and pins, or :class:`InfeasibleTablesError` naming why none exists.
 """
 
 from __future__ import annotations
