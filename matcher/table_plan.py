@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from matcher.table_rule_spec import encode_rules, rule_violations
 from matcher.table_seating import IntArray, Pinned, check_tables, encode_labels, pins_by_round
+from matcher.wording import at, table_no
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -137,12 +138,12 @@ def table_plan_violations(
 
     Example:
         >>> table_plan_violations([[0, 0, 1]], [(1, 2), (1, 2)], separate=["a", "a", None])
-        ['round 0, table 0: people 0 and 1 share separate label a']
+        ['round 1, table 1: people 0 and 1 share separate label a']
         >>> for v in table_plan_violations([[0, 0, 1, 1]], [(2, 2)] * 2, facilitators=[0, 1], apart=[(2, 3)]):
         ...     print(v)
-        round 0, table 0: 2 facilitators [0, 1], allowed 1..1
-        round 0, table 1: 0 facilitators [], allowed 1..1
-        round 0, table 1: people 2 and 3 must not share a table
+        round 1, table 1: 2 facilitators [0, 1], allowed 1..1
+        round 1, table 2: 0 facilitators [], allowed 1..1
+        round 1, table 2: people 2 and 3 must not share a table
     """
     rows = np.asarray(plan.assignment if isinstance(plan, TablePlan) else plan)
     if rows.ndim == 1:
@@ -163,11 +164,11 @@ def table_plan_violations(
         is_locked = r < len(keep)
         if is_locked and not np.array_equal(row, keep[r]):
             diff = np.flatnonzero(row != keep[r])
-            out.append(f"round {r}: locked round changed for people {diff[:5].tolist()}")
+            out.append(f"{at(r)}: locked round changed for people {diff[:5].tolist()}")
             continue
         bad = np.flatnonzero((row < (-1 if is_locked else 0)) | (row >= len(lo)))
         if len(bad):
-            out.append(f"round {r}: person {bad[0]} has table {row[bad[0]]}, outside 0..{len(lo) - 1}")
+            out.append(f"{at(r)}: person {bad[0]} has table index {row[bad[0]]}, outside 0..{len(lo) - 1}")
             continue
         if not is_locked:
             out.extend(_round_violations(r, row, lo, hi, sep, sep_names, pins[r]))
@@ -188,17 +189,16 @@ def _round_violations(
     out = []
     sizes = np.bincount(row, minlength=len(lo))
     for t in np.flatnonzero((sizes < lo) | (sizes > hi)).tolist():
-        out.append(f"round {r}, table {t}: {sizes[t]} people, allowed {lo[t]}..{hi[t]}")
+        out.append(f"{at(r, t)}: {sizes[t]} people, allowed {lo[t]}..{hi[t]}")
     seen: dict[tuple[int, int], int] = {}
     for i in np.flatnonzero(sep >= 0).tolist():
         other = seen.setdefault((int(sep[i]), int(row[i])), i)
         if other != i:
-            out.append(
-                f"round {r}, table {row[i]}: people {other} and {i} share separate label {sep_names[sep[i]]}"
-            )
+            out.append(f"{at(r, row[i])}: people {other} and {i} share separate label {sep_names[sep[i]]}")
     for person, t in sorted(pins.items()):
         if row[person] != t:
-            out.append(f"round {r}: person {person} is pinned to table {t} but sits at table {row[person]}")
+            sits = table_no(row[person])
+            out.append(f"{at(r)}: person {person} is pinned to {table_no(t)} but sits at {sits}")
     return out
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.table_seating import IntArray
+from matcher.wording import at
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -62,11 +63,9 @@ def sector_issues(
             values, counts = np.unique(here, return_counts=True)
             top = int(np.argmax(counts))
             if len(values) == 1 and len(totals) > 1:
-                out.append(f"round {r}, table {t}: only sector {values[0]}")
+                out.append(f"{at(r, t)}: only sector {values[0]}")
             elif counts[top] > len(here) / 2 and totals[str(values[top])] <= half_room:
-                out.append(
-                    f"round {r}, table {t}: sector {values[top]} holds {counts[top]} of {len(here)} seats"
-                )
+                out.append(f"{at(r, t)}: sector {values[top]} holds {counts[top]} of {len(here)} seats")
     return tuple(out)
 
 
@@ -86,9 +85,7 @@ def evaluate(
             if table_scores[r, t] == -np.inf:
                 sub = a[np.ix_(people, people)]
                 i, j = np.argwhere(np.triu(np.isneginf(sub), 1))[0]
-                notes.append(
-                    f"round {r}, table {t}: excluded pair ({people[i]}, {people[j]}) seated together"
-                )
+                notes.append(f"{at(r, t)}: excluded pair ({people[i]}, {people[j]}) seated together")
     meet = meet_counts(rows, n)
     repeats = int(np.sum(meet * (meet - 1) // 2) // 2)
     round_scores = table_scores.sum(axis=1)

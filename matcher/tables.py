@@ -54,6 +54,7 @@ from matcher.table_seating import (
     Pinned,
     check_tables,
     encode_labels,
+    naming,
     pins_by_round,
 )
 
@@ -117,6 +118,7 @@ def plan_tables(
     seconds: float = 10.0,
     max_iterations: int | None = None,
     seed: int = 0,
+    names: Sequence[str] | None = None,
 ) -> TablePlan:
     """Seat people at tables for ``rounds`` rounds, maximising the affinity shared at tables.
 
@@ -153,11 +155,14 @@ def plan_tables(
         max_iterations: optional budget of search iterations; when it stops the search
             before ``seconds`` does, the plan depends only on the inputs and ``seed``.
         seed: seed of every random choice.
+        names: how an infeasibility reason names each person (one per person, e.g.
+            ``"person 12 (Maija Virtanen)"``); by default ``"position i"``.
 
     Raises:
         InfeasibleTablesError: no seating meets the hard rules, found before any search
             (:func:`check_table_rules`); its message names the conflict (sizes vs.
-            attendance, a pin, a ``separate`` label, a sector share, ...).
+            attendance, a pin, a ``separate`` label, a sector share, ...) and the people
+            in it (``names``).
         ValueError: malformed input, naming the parameter.
 
     Example:
@@ -176,6 +181,7 @@ def plan_tables(
         raise ValueError(f"seconds: expected a positive time limit, got {seconds!r}")
     if max_iterations is not None and max_iterations < 0:
         raise ValueError(f"max_iterations: expected >= 0, got {max_iterations!r}")
+    who = naming(names, n)
     check_sizes(lo, hi, n)
     rules = encode_rules(n, len(lo), sectors, max_sector_share, min_sectors, facilitators, apart)
     keep = locked_rows(locked, locked_rounds, n)
@@ -189,8 +195,8 @@ def plan_tables(
         for person, t in pins[r].items():
             if isinstance(pinned, Mapping) and (r, person) in pinned and keep[r, person] != t:
                 raise ValueError(
-                    f"pinned[({r}, {person})]: table {t}, but locked round {r} "
-                    f"seats them at {keep[r, person]}"
+                    f"pinned[({r}, {person})]: table index {t}, but locked round index {r} "
+                    f"seats them at table index {keep[r, person]}"
                 )
     finite = a[np.isfinite(a) & ~np.eye(n, dtype=bool)]
     scale = float(np.abs(finite).max()) if finite.size else 1.0
@@ -201,7 +207,7 @@ def plan_tables(
         else float(sector_weight)
     )
     rng = np.random.default_rng(seed)
-    rows = feasible_rows(rules, lo, hi, sep, sep_names, pins, len(keep), rng, seed)
+    rows = feasible_rows(rules, lo, hi, sep, sep_names, pins, len(keep), rng, seed, who)
     rows[: len(keep)] = keep
     b = pair_weights(a, sectors, weight, penalty, rounds)
     iterations = optimise(
