@@ -69,7 +69,7 @@ def _check_pins(
     profiles: Sequence[Profile], separate: Sequence[Any] | None, rules: TableRules, names: Sequence[str]
 ) -> None:
     """Two people pinned to one table who may not share it: named ``names[k]`` (id and name),
-    with the table numbered from 1 (the engine counts tables from 0)."""
+    with the table numbered from 1, as in the engine's messages (its indices count from 0)."""
     apart = {frozenset(pair) for pair in rules.apart}
     by_table: dict[int, list[int]] = {}
     for k, table in sorted(rules.pinned.items()):
