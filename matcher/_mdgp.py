@@ -13,7 +13,7 @@ must not move, ``separate`` labels) are never broken: a candidate that would bre
 considered, so the search only walks through feasible seatings.
 
 Numba cannot read the clock, so :func:`run_chunk` does a fixed number of iterations and the
-Python driver in :mod:`matcher.tables` calls it until its time is up. Chunk boundaries sit at
+Python driver in :mod:`matcher.table_search` calls it until its time is up. Chunk boundaries sit at
 fixed iteration counts and every chunk reseeds from (seed, chunk), so a run is a
 deterministic function of the seed and the number of chunks done.
 """

@@ -47,6 +47,8 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_matrix
 
+from matcher.wording import at
+
 __all__ = [
     "Meeting",
     "MeetingPlan",
@@ -560,7 +562,7 @@ def meeting_plan_violations(
     Example:
         >>> plan = plan_meetings(np.ones((4, 4)), rounds=3)
         >>> meeting_plan_violations(plan, blocked=[(0, 1)])  # doctest: +ELLIPSIS
-        ['round ... table ...: blocked pair (0, 1) meets']
+        ['round ..., table ...: blocked pair (0, 1) meets']
     """
     out: list[str] = []
     blk = {(min(i, j), max(i, j)) for i, j in blocked or ()}
@@ -569,7 +571,7 @@ def meeting_plan_violations(
         out.extend(_round_violations(plan, r, blk if r >= from_round else set(), seen))
     out.extend(_rotation_violations(plan, from_round))
     stray = [m for m in plan.meetings if not 0 <= m.round < plan.rounds]
-    out.extend(f"meeting {m} is outside rounds 0..{plan.rounds - 1}" for m in stray)
+    out.extend(f"meeting {m}: round index {m.round} is outside 0..{plan.rounds - 1}" for m in stray)
     return out
 
 
@@ -579,10 +581,10 @@ def _round_violations(plan: MeetingPlan, r: int, blk: set[Pair], seen: dict[Pair
     ms = plan.in_round(r)
     tables = sorted(m.table for m in ms)
     if tables != list(range(len(ms))):
-        out.append(f"round {r}: tables {tables} are not numbered 0..{len(ms) - 1}")
+        out.append(f"{at(r)}: table indices {tables} are not 0..{len(ms) - 1}")
     seated: set[int] = set()
     for m in ms:
-        where = f"round {r} table {m.table}"
+        where = at(r, m.table)
         size_ok = len(m.people) == 2 or (len(m.people) == 3 and plan.odd == "trio")
         if not size_ok or len(set(m.people)) != len(m.people):
             out.append(f"{where}: meeting of {m.people} is not a pair" + (" or trio" * (plan.odd == "trio")))
@@ -596,12 +598,12 @@ def _round_violations(plan: MeetingPlan, r: int, blk: set[Pair], seen: dict[Pair
             if (i, j) in blk:
                 out.append(f"{where}: blocked pair ({i}, {j}) meets")
             if (i, j) in seen:
-                out.append(f"{where}: pair ({i}, {j}) already met in round {seen[(i, j)]}")
+                out.append(f"{where}: pair ({i}, {j}) already met in {at(seen[(i, j)])}")
             seen[(i, j)] = r
     if sum(len(m.people) == 3 for m in ms) > 1:
-        out.append(f"round {r}: more than one trio")
+        out.append(f"{at(r)}: more than one trio")
     if set(plan.byes[r]) != here - seated:
-        out.append(f"round {r}: byes {sorted(plan.byes[r])} are not the present people without a meeting")
+        out.append(f"{at(r)}: byes {sorted(plan.byes[r])} are not the present people without a meeting")
     return out
 
 
@@ -615,9 +617,9 @@ def _rotation_violations(plan: MeetingPlan, from_round: int) -> list[str]:
             turn = [p for m in plan.in_round(r) if len(m.people) == 3 for p in m.people]
         fewest = min((counts.get(p, 0) for p in plan.present[r]), default=0)
         if r >= from_round and plan.odd == "bye" and turn and counts.get(turn[0], 0) > fewest:
-            out.append(f"round {r}: person {turn[0]} sits out again before everyone present has")
+            out.append(f"{at(r)}: person {turn[0]} sits out again before everyone present has")
         if r >= from_round and plan.odd == "trio" and turn and min(counts.get(p, 0) for p in turn) > fewest:
-            out.append(f"round {r}: the trio's third seat does not go to someone with the fewest")
+            out.append(f"{at(r)}: the trio's third seat does not go to someone with the fewest")
         for p in turn:
             counts[p] = counts.get(p, 0) + 1
     return out

@@ -68,6 +68,7 @@ def replan_tables(
     sector_weight: float | None = None,
     seconds: float = 1.5,
     seed: int = 0,
+    names: Sequence[str] | None = None,
 ) -> TablePlan:
     """Re-seat the rounds after ``played`` for the people now present, played rounds unchanged.
 
@@ -78,6 +79,8 @@ def replan_tables(
     the order of ``new_ids``; ``tables`` may differ from the old plan's (more or fewer
     seats), the number of rounds does not. The returned plan's columns follow ``new_ids``;
     in played rounds walk-ins are ``-1`` (absent). ``seconds`` is the search budget.
+    ``names`` (one per new person, e.g. ``"person 12 (Maija Virtanen)"``) name people in the
+    :class:`~matcher.tables.InfeasibleTablesError` raised when the rules cannot be met.
 
     Example:
         >>> aff = np.ones((4, 4)) - np.eye(4)
@@ -115,6 +118,7 @@ def replan_tables(
         sector_weight=sector_weight,
         seconds=seconds,
         seed=seed,
+        names=names,
     )
 
 

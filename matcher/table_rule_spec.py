@@ -3,7 +3,7 @@
 :class:`TableRules` holds ``max_sector_share``, ``min_sectors``, ``facilitators`` and ``apart``
 as :func:`encode_rules` checks and encodes them; :func:`rule_violations` lists what one round
 of a plan breaks. Shared by :mod:`matcher.table_rules` (precheck, first seatings) and
-:mod:`matcher.tables` (the checker). The rules are described in :mod:`matcher.table_rules`.
+:mod:`matcher.table_plan` (the checker). The rules are described in :mod:`matcher.table_rules`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.table_seating import IntArray, encode_labels
+from matcher.wording import at
 
 __all__ = ["TableRules", "encode_rules", "rule_violations"]
 
@@ -112,18 +113,18 @@ def rule_violations(r: int, row: IntArray, rules: TableRules) -> list[str]:
         counts = np.bincount(secs[secs >= 0], minlength=len(rules.sec_names))
         for k in np.flatnonzero(counts > rules.cap(s)).tolist():
             out.append(
-                f"round {r}, table {t}: sector {rules.sec_names[k]!r} holds {counts[k]} of {s} seats, "
+                f"{at(r, t)}: sector {rules.sec_names[k]!r} holds {counts[k]} of {s} seats, "
                 f"above the share cap of {100 * (rules.share or 1):g} % ({rules.cap(s)})"
             )
         if s and int((counts > 0).sum()) < rules.min_sectors:
             have = int((counts > 0).sum())
-            out.append(f"round {r}, table {t}: {have} sector(s), at least {rules.min_sectors} required")
+            out.append(f"{at(r, t)}: {have} sector(s), at least {rules.min_sectors} required")
         nf = int(rules.fac[people].sum())
         if rules.fac.any() and not rules.fac_lo <= nf <= rules.fac_hi:
             out.append(
-                f"round {r}, table {t}: {nf} facilitators {people[rules.fac[people]].tolist()}, "
+                f"{at(r, t)}: {nf} facilitators {people[rules.fac[people]].tolist()}, "
                 f"allowed {rules.fac_lo}..{rules.fac_hi}"
             )
         for i, j in apart_at.get(t, []):
-            out.append(f"round {r}, table {t}: people {i} and {j} must not share a table")
+            out.append(f"{at(r, t)}: people {i} and {j} must not share a table")
     return out

@@ -37,8 +37,10 @@ from matcher.table_seating import (
     check_tables,
     encode_labels,
     flow_seating,
+    naming,
     pins_by_round,
 )
+from matcher.wording import at, table_no
 
 __all__ = ["InfeasibleTablesError", "TableRules", "check_table_rules", "encode_rules", "rule_violations"]
 
@@ -91,7 +93,7 @@ def _min_sector_reasons(rules: TableRules, lo: IntArray, hi: IntArray) -> list[s
         return [f"min_sectors={m}, but the people come from only {present} sector(s)"]
     small = [t for t in range(len(lo)) if lo[t] >= 1 and hi[t] < m]
     if small:
-        return [f"min_sectors={m}, but table {small[0]} seats at most {hi[small[0]]} people"]
+        return [f"min_sectors={m}, but {table_no(small[0])} seats at most {hi[small[0]]} people"]
     order = np.sort(hi)[::-1]
     fewest = max(int((lo >= 1).sum()), int(np.searchsorted(np.cumsum(order), rules.n)) + 1)
     most = min(len(lo), rules.n // m)
@@ -121,22 +123,20 @@ def _pin_reasons(
             fac = [p for p in people if rules.fac[p]]
             if len(fac) > rules.fac_hi:
                 out.append(
-                    f"round {r}, table {t}: {len(fac)} facilitators pinned "
+                    f"{at(r, t)}: {len(fac)} facilitators pinned "
                     f"({', '.join(who(p) for p in sorted(fac))}), "
                     f"at most {rules.fac_hi} per table"
                 )
             secs = np.bincount(rules.sec[people][rules.sec[people] >= 0], minlength=len(rules.sec_names))
             for k in np.flatnonzero(secs > rules.cap(int(hi[t]))).tolist():
                 out.append(
-                    f"round {r}, table {t}: {secs[k]} people of sector {rules.sec_names[k]!r} pinned, "
+                    f"{at(r, t)}: {secs[k]} people of sector {rules.sec_names[k]!r} pinned, "
                     f"above the share cap at {hi[t]} seats ({rules.cap(int(hi[t]))})"
                 )
             for i in people:
                 for j in people:
                     if (i, j) in apart_set:
-                        out.append(
-                            f"round {r}, table {t}: {who(i)} and {who(j)} are pinned together but kept apart"
-                        )
+                        out.append(f"{at(r, t)}: {who(i)} and {who(j)} are pinned together but kept apart")
     return out
 
 
@@ -212,7 +212,7 @@ def _repair(
     if left:
         raise InfeasibleTablesError(
             [
-                f"round {r}: no seating was found that meets every table rule together "
+                f"{at(r)}: no seating was found that meets every table rule together "
                 f"({_describe(rules)}) in {budget} repair steps; the rules are likely infeasible together"
             ]
         )
@@ -290,13 +290,15 @@ def check_table_rules(
     facilitators: Sequence[int] | None = None,
     apart: Sequence[tuple[int, int]] | None = None,
     names: Sequence[str] | None = None,
+    locked_rounds: int = 0,
 ) -> None:
     """Raise :class:`InfeasibleTablesError` if no seating of ``n`` people can meet the rules.
 
     The same test :func:`matcher.plan_tables` runs before its search (parameters as there),
     for a request-time answer: counting conditions first, each failure named, then a
-    seating that meets them all is built for every round. Malformed parameters raise a plain
-    ``ValueError`` naming the parameter. A reason naming a person calls them ``names[i]``
+    seating that meets them all is built for every round after the first ``locked_rounds``
+    (rounds already played, which a re-plan keeps as they are). Malformed parameters raise a
+    plain ``ValueError`` naming the parameter. A reason naming a person calls them ``names[i]``
     (one per person, e.g. ``"person 12 (Maija Virtanen)"``), by default ``"position i"``.
 
     Example:
@@ -310,7 +312,7 @@ def check_table_rules(
         ...     check_table_rules(4, [(2, 2), (2, 2)], pinned={0: 1, 1: 1}, apart=[(0, 1)], names="ABCD")
         ... except InfeasibleTablesError as err:
         ...     print(err.reasons[0])
-        round 0, table 1: A and B are pinned together but kept apart
+        round 1, table 2: A and B are pinned together but kept apart
     """
     lo, hi = check_tables(tables)
     if int(n) != n or n < 1:
@@ -321,10 +323,10 @@ def check_table_rules(
     rules = encode_rules(n, len(lo), sectors, max_sector_share, min_sectors, facilitators, apart)
     sep, sep_names = encode_labels(separate, n, "separate")
     pins = pins_by_round(pinned, n, rounds, len(lo))
-    if names is not None and len(names) != n:
-        raise ValueError(f"names: expected one name per person ({n}), got {len(names)}")
-    who: Who = by_position if names is None else names.__getitem__
-    feasible_rows(rules, lo, hi, sep, sep_names, pins, 0, np.random.default_rng(0), 0, who)
+    if int(locked_rounds) != locked_rounds or not 0 <= locked_rounds <= rounds:
+        raise ValueError(f"locked_rounds: {locked_rounds!r} is outside 0..{rounds} (the rounds)")
+    who = naming(names, n)
+    feasible_rows(rules, lo, hi, sep, sep_names, pins, int(locked_rounds), np.random.default_rng(0), 0, who)
 
 
 def check_sizes(lo: IntArray, hi: IntArray, n: int) -> None:

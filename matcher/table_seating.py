@@ -1,9 +1,9 @@
 """Seating the people of one round: input checks and a first seating from a maximum flow (private).
 
-Shared by :mod:`matcher.tables` (the search) and :mod:`matcher.table_rules` (the hard rules):
-table bounds, label encoding, pins per round, and :func:`flow_seating`, a random seating that
-meets the table sizes, ``separate`` labels and pins, or :class:`InfeasibleTablesError` naming
-why none exists.
+Shared by :mod:`matcher.tables` (the search), :mod:`matcher.table_plan` (the checker) and
+:mod:`matcher.table_rules` (the hard rules): table bounds, label encoding, pins per round,
+and :func:`flow_seating`, a random seating that meets the table sizes, ``separate`` labels
+and pins, or :class:`InfeasibleTablesError` naming why none exists.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
+from matcher.wording import at, table_no
+
 IntArray = npt.NDArray[np.int64]
 Pinned = Mapping[int, int] | Mapping[tuple[int, int], int]
 Who = Callable[[int], str]
@@ -25,6 +27,22 @@ Who = Callable[[int], str]
 def by_position(person: int) -> str:
     """The default name of a person in an error: their position, e.g. ``'position 12'``."""
     return f"position {person}"
+
+
+def naming(names: Sequence[str] | None, n: int) -> Who:
+    """How an error names the person at each of ``n`` positions: ``names[i]`` (one per person,
+    e.g. ``"person 12 (Maija Virtanen)"``), or by position when there are none.
+
+    Example:
+        >>> naming(["Maija", "Olli"], 2)(1), naming(None, 2)(1)
+        ('Olli', 'position 1')
+    """
+    if names is None:
+        return by_position
+    if len(names) != n:
+        raise ValueError(f"names: expected one name per person ({n}), got {len(names)}")
+    labels = [str(name) for name in names]
+    return labels.__getitem__
 
 
 class InfeasibleTablesError(ValueError):
@@ -83,18 +101,18 @@ def pins_by_round(pinned: Pinned | None, n: int, rounds: int, n_tables: int) -> 
             r, person = key
             targets = [int(r)]
             if not 0 <= r < rounds:
-                raise ValueError(f"pinned[{key!r}]: round {r} is outside 0..{rounds - 1}")
+                raise ValueError(f"pinned[{key!r}]: round index {r} is outside 0..{rounds - 1}")
         else:
             person, targets = key, list(range(rounds))
         if not 0 <= person < n:
             raise ValueError(f"pinned[{key!r}]: person {person} is outside 0..{n - 1}")
         if not 0 <= table < n_tables:
-            raise ValueError(f"pinned[{key!r}]: table {table} is outside 0..{n_tables - 1}")
+            raise ValueError(f"pinned[{key!r}]: table index {table} is outside 0..{n_tables - 1}")
         for r in targets:
             if per_round[r].get(int(person), table) != table:
                 raise ValueError(
-                    f"pinned: person {person} is pinned to tables {per_round[r][person]} and {table} "
-                    f"in round {r}"
+                    f"pinned: person {person} is pinned to table indices {per_round[r][person]} and {table} "
+                    f"in round index {r}"
                 )
             per_round[r][int(person)] = int(table)
     return per_round
@@ -120,7 +138,7 @@ def _check_round_pins(
     for tt in np.flatnonzero(counts > hi):
         t = int(tt)
         raise InfeasibleTablesError(
-            [f"pinned: {counts[t]} people pinned to table {t} in round {r}, which seats at most {hi[t]}"]
+            [f"pinned: {counts[t]} people pinned to {table_no(t)} in {at(r)}, which seats at most {hi[t]}"]
         )
     seen: dict[tuple[int, int], int] = {}
     for person, t in sorted(pins.items()):
@@ -129,7 +147,7 @@ def _check_round_pins(
             if other != person:
                 raise InfeasibleTablesError(
                     [
-                        f"pinned: {who(other)} and {who(person)} are both pinned to table {t} in round {r} "
+                        f"pinned: {who(other)} and {who(person)} are both pinned to {table_no(t)} in {at(r)} "
                         f"but share separate label {sep_names[sep[person]]!r}"
                     ]
                 )
@@ -170,7 +188,7 @@ def flow_seating(
         if len(people) > allowed:
             raise InfeasibleTablesError(
                 [
-                    f"separate: label {sep_names[lab]!r} has {len(people)} people to seat apart in round {r} "
+                    f"separate: label {sep_names[lab]!r} has {len(people)} people to seat apart in {at(r)} "
                     f"but only {allowed} tables are open to them"
                 ]
             )
@@ -215,7 +233,7 @@ def flow_seating(
     if result.flow_value < need:
         raise InfeasibleTablesError(
             [
-                f"round {r}: no seating satisfies the table sizes "
+                f"{at(r)}: no seating satisfies the table sizes "
                 f"{list(zip(lo.tolist(), hi.tolist(), strict=True))} "
                 f"together with separate and pinned ({len(free)} people to seat, {len(pins)} pinned)"
             ]

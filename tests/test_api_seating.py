@@ -6,6 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
+from sqlmodel import Session
+
+from api.schemas import TablePlanReplan
+from api.workflows import table_plans
+from api.workflows.errors import FieldError
+from matcher import HashingEmbedder
+from models.db import make_engine
 from tests.test_api_jobs import _event_with_people, _run
 from tests.test_api_support import *  # noqa: F403  (the api fixtures)
 from tests.test_api_support import Api
@@ -243,3 +251,41 @@ def test_the_dashboard_marks_the_host_and_the_facilitator_at_their_table(api: Ap
         facilitators = [i for i in items if "fasilitaattori" in i]
         assert len(hosts) == (t == "3") and all("P0_0" in i for i in hosts), (r, t, body)
         assert len(facilitators) == ((int(r), int(t)) in where) and all("P2_1" in i for i in facilitators)
+
+
+def test_an_impossible_replan_after_a_walk_in_names_the_people_and_the_printed_numbers(api: Api) -> None:
+    a = api.organiser("a@example.fi")
+    event, people = _event_with_people(api, a)  # 16 people: 4 tables of 4-5
+    base = f"/events/{event}/seating"
+    api.client.put(f"{base}/facilitators/{people[0]}", headers=api.auth(a))
+    api.client.put(f"{base}/pins/{people[0]}", headers=api.auth(a), json={"table": 2})
+    plan = _table_plan(api, a, event, {"rounds": 3, "min_size": 4, "max_size": 5, "seconds": 0.5})
+    host = {(s["round"], s["table"]) for s in plan["seats"] if s["person_id"] == people[0]}
+    assert host == {(1, 2), (2, 2), (3, 2)}, "the plan prints the host at table 2"
+    lock = api.client.post(
+        f"/events/{event}/table-plans/{plan['id']}/lock", headers=api.auth(a), json={"rounds": 1}
+    )
+    assert lock.status_code == 200, lock.text
+    walk_in = api.walk_in(a, event, "uusi@example.fi", "Uusi Oy", sector="public")  # a second facilitator
+    api.client.put(f"{base}/facilitators/{walk_in}", headers=api.auth(a))
+    api.client.put(f"{base}/pins/{walk_in}", headers=api.auth(a), json={"table": 2})
+    body = {"present_only": True, "seconds": 0.5}
+    refused = api.client.post(
+        f"/events/{event}/table-plans/{plan['id']}/replan", headers=api.auth(a), json=body
+    )
+    assert refused.status_code == 422, refused.text
+    message = refused.json()["detail"][0]["msg"]
+    both = f"(person {people[0]} (P0_0), person {walk_in} (Uusi)), at most 1 per table"
+    assert message == (  # round 1 is played: only rounds 2 and 3, numbered as printed
+        f"seating: round 2, table 2: 2 facilitators pinned {both}; round 3, table 2: 2 facilitators pinned {both}"
+    ), message
+    # the job's own check (were the rules changed after the request) says the same
+    engine = make_engine(api.url)
+    try:
+        with Session(engine) as session, pytest.raises(FieldError) as failed:
+            table_plans.replan_stored_tables(
+                session=session, plan_id=plan["id"], params=TablePlanReplan(**body), encoder=HashingEmbedder()
+            )
+    finally:
+        engine.dispose()
+    assert str(failed.value) == message and "position" not in message

@@ -152,3 +152,61 @@ def test_tables_command_names_the_people_behind_an_impossible_pin(
         "person 1 (Henkilö 00 Äänislinna) and person 3 (Henkilö 02 Äänislinna) are both pinned to table 1"
     )
     assert expected + " but are kept apart" in err, err
+
+
+def _walk_in(url: str, event: int, name: str) -> int:
+    """A person registered at ``event`` after the plan was made, with an organisation of their own."""
+    from models.entities import Organisation, Person, Registration
+
+    engine = make_engine(url)
+    with Session(engine) as s:
+        org = Organisation(name="Uusi Oy", normalised_name="uusi oy", sector="public")
+        s.add(org)
+        s.flush()
+        person = Person(name=name, email="uusi@example.fi", organisation_id=org.id)
+        s.add(person)
+        s.flush()
+        s.add(Registration(person_id=person.id, event_id=event))
+        s.commit()
+        person_id = person.id
+    engine.dispose()
+    assert person_id is not None
+    return person_id
+
+
+def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "argv", ["kohtaamo", *args])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    out = capsys.readouterr()
+    return int(stopped.value.code or 0), (out.out + out.err).strip()
+
+
+def test_replan_command_names_the_people_behind_an_impossible_replan(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = str(_fill(database_url, 8))  # persons 1..8: 2 tables of 4-5
+    assert _run(database_url, "seat", "facilitator", "--event", event, "--person", "1")[0] == 0
+    assert _run(database_url, "seat", "pin", "--event", event, "--person", "1", "--table", "1")[0] == 0
+    common = ["--model", "hashing", "--database-url", database_url]
+    args = ["tables", "--event", event, "--rounds", "3", "--table-size", "4-5", "--seconds", "0.2"]
+    code, out = _main(monkeypatch, capsys, *args, "--out", str(tmp_path / "plan.csv"), *common)
+    assert code == 0, out
+    plan = out.split("Stored as table plan ")[1].split(".")[0]
+    walk_in = _walk_in(database_url, int(event), "Uusi Tulija")  # a second facilitator, at table 1 too
+    assert _run(database_url, "seat", "facilitator", "--event", event, "--person", str(walk_in))[0] == 0
+    assert (
+        _run(database_url, "seat", "pin", "--event", event, "--person", str(walk_in), "--table", "1")[0] == 0
+    )
+    replan = ["replan", "--event", event, "--plan", plan, "--played", "1", "--registered", "--seconds", "0.2"]
+    code, err = _main(monkeypatch, capsys, *replan, *common)
+    both = f"(person 1 (Henkilö 00 Äänislinna), person {walk_in} (Uusi Tulija)), at most 1 per table"
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert err == (
+        f"error: seating: round 2, table 1: 2 facilitators pinned {both}; "
+        f"round 3, table 1: 2 facilitators pinned {both}"
+    )
+    assert _run(database_url, "seat", "unpin", "--event", event, "--person", str(walk_in))[0] == 0
+    code, out = _main(monkeypatch, capsys, *replan, *common)
+    assert code == 0, out
+    assert f"Re-planned table plan {plan} from round 2: 9 people at 2 tables" in out, out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -263,3 +264,35 @@ def test_table_rows_skip_people_absent_from_played_rounds() -> None:
     rows = wf.table_rows(again, _people(6))
     assert len(rows) == 5 + 6  # the walk-in (column 5) sits only in round 2
     assert [r.round for r in rows if r.person_id == 105] == [2]
+
+
+def test_a_table_violation_names_the_round_and_table_printed_for_those_people() -> None:
+    a = np.random.default_rng(5).random((9, 9))
+    plan = matcher.plan_tables(a + a.T, [(3, 3)] * 3, rounds=3, seconds=0.05, seed=1)
+    i, j = plan.seating(2)[1][:2]  # two people at table index 1 in round index 2
+    violations = matcher.table_plan_violations(plan, [(3, 3)] * 3, apart=[(i, j)])
+    rows = wf.table_rows(plan, _people(9))
+    found = [
+        re.fullmatch(r"round (\d), table (\d): people (\d) and (\d) must not share a table", v)
+        for v in violations
+    ]
+    assert all(found) and ("3", "2") in [(m[1], m[2]) for m in found if m], violations
+    for m in found:
+        assert m is not None
+        printed = {(r.round, r.table) for r in rows if r.person_id - 100 in (int(m[3]), int(m[4]))}
+        assert (int(m[1]), int(m[2])) in printed, (m[0], printed)
+        assert {t for r, t in printed if r == int(m[1])} == {int(m[2])}, (m[0], printed)
+
+
+def test_a_meeting_violation_names_the_round_and_table_printed_for_that_meeting() -> None:
+    plan = matcher.plan_meetings(np.ones((6, 6)) - np.eye(6), rounds=3)
+    meeting = plan.in_round(1)[-1]
+    violations = matcher.meeting_plan_violations(plan, blocked=[meeting.people])
+    (only,) = violations
+    m = re.fullmatch(r"round (\d), table (\d): blocked pair \((\d), (\d)\) meets", only)
+    assert m is not None, only
+    rows = wf.meeting_rows(plan, _people(6))
+    printed = {
+        (r.round, r.table) for r in rows if r.person_id - 100 in meeting.people and r.round == int(m[1])
+    }
+    assert printed == {(2, meeting.table + 1)} == {(int(m[1]), int(m[2]))}, (only, printed)

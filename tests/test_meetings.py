@@ -260,10 +260,14 @@ def _plan(meetings, byes, present, rounds=1, odd="bye") -> MeetingPlan:
     ("plan", "blocked", "expected"),
     [
         (_plan([(0, 0, (0, 1))], ((),), ((0, 1),)), [(1, 0)], "blocked pair (0, 1) meets"),
-        (_plan([(0, 0, (0, 1)), (1, 0, (1, 0))], ((), ()), ((0, 1),) * 2, 2), [], "already met in round 0"),
+        (
+            _plan([(0, 0, (0, 1)), (1, 0, (1, 0))], ((), ()), ((0, 1),) * 2, 2),
+            [],
+            "round 2, table 1: pair (0, 1) already met in round 1",
+        ),
         (_plan([(0, 0, (0, 1))], ((),), ((0, 2),)), [], "person 1 is not present"),
         (_plan([(0, 0, (0, 1)), (0, 1, (1, 2))], ((),), ((0, 1, 2),)), [], "person 1 has two meetings"),
-        (_plan([(0, 1, (0, 1))], ((),), ((0, 1),)), [], "are not numbered"),
+        (_plan([(0, 1, (0, 1))], ((),), ((0, 1),)), [], "round 1: table indices [1] are not 0..0"),
         (_plan([(0, 0, (0, 1, 2))], ((),), ((0, 1, 2),)), [], "is not a pair"),
         (_plan([(0, 0, (0, 1))], ((),), ((0, 1, 2),)), [], "are not the present people without"),
         (

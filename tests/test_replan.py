@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import matcher.replan as replan_module
 from matcher.meetings import plan_meetings
 from matcher.replan import old_index, replan_meetings, replan_tables
-from matcher.tables import is_valid_table_plan, locked_from, plan_tables
+from matcher.tables import InfeasibleTablesError, is_valid_table_plan, locked_from, plan_tables
 
 
 def _affinity(ids: list[str], seed: int = 0) -> np.ndarray:
@@ -69,6 +69,24 @@ def test_replan_tables_refuses_mismatched_input() -> None:
         replan_tables(first, [0, 1, 2, 3], [0, 1, 2, 3], np.ones((4, 4)), [(2, 2)] * 2, played=3)
     with pytest.raises(ValueError, match=r"affinity: shape \(4, 4\) does not match 3 new_ids"):
         replan_tables(first, [0, 1, 2, 3], [0, 1, 2], np.ones((4, 4)), [(3, 3)], played=1)
+
+
+def test_an_impossible_replan_names_the_people_in_the_rounds_still_to_come() -> None:
+    old_ids = ["a", "b", "c", "d"]
+    first = plan_tables(_affinity(old_ids), [(2, 3), (2, 3)], rounds=3, seconds=0.05)
+    new_ids = [*old_ids, "e"]  # a walk-in, kept apart from a but pinned with a at table index 1
+    names = [f"person {x} ({x.upper()}.)" for x in new_ids]
+    rules = {"pinned": {0: 1, 4: 1}, "apart": [(0, 4)]}
+    with pytest.raises(InfeasibleTablesError) as err:
+        replan_tables(
+            first, old_ids, new_ids, _affinity(new_ids), [(2, 3)] * 2, played=1, names=names, **rules
+        )
+    why = "person a (A.) and person e (E.) are pinned together but kept apart"
+    assert err.value.reasons == (f"round 2, table 2: {why}", f"round 3, table 2: {why}")  # round 1 played
+    with pytest.raises(InfeasibleTablesError, match="position 0 and position 4"):  # no names: positions
+        replan_tables(first, old_ids, new_ids, _affinity(new_ids), [(2, 3)] * 2, played=1, **rules)
+    with pytest.raises(ValueError, match=r"names: expected one name per person \(5\), got 4"):
+        replan_tables(first, old_ids, new_ids, _affinity(new_ids), [(2, 3)] * 2, played=1, names=names[:4])
 
 
 def _check_replanned_meetings(before, old_ids, new_ids, after, played: int) -> None:

@@ -230,8 +230,8 @@ def test_checker_names_each_new_rule():
         max_sector_share=0.5,
         min_sectors=2,
     )
-    assert "round 0, table 0: sector 'a' holds 2 of 3 seats, above the share cap of 50 % (1)" in v
-    assert "round 0, table 1: 1 sector(s), at least 2 required" in v
+    assert "round 1, table 1: sector 'a' holds 2 of 3 seats, above the share cap of 50 % (1)" in v
+    assert "round 1, table 2: 1 sector(s), at least 2 required" in v
     assert is_valid_table_plan([[0, 1, 0, 1, 0, 1]], [(3, 3)] * 2, sectors="abcabc", max_sector_share=0.5)
 
 
@@ -250,3 +250,16 @@ def test_pins_of_a_locked_round_are_not_held_against_the_rules():
     )
     assert plan.violations == ()
     assert plan.assignment[1, 0] != plan.assignment[1, 1]
+
+
+def test_the_precheck_skips_played_rounds_and_numbers_rounds_and_tables_from_one():
+    rules = {"pinned": {(0, 0): 1, (0, 1): 1, (2, 0): 0, (2, 1): 0}, "apart": [(0, 1)]}
+    with pytest.raises(InfeasibleTablesError) as err:
+        check_table_rules(4, [(2, 2)] * 2, 3, **rules)
+    assert [r.split(":")[0] for r in err.value.reasons] == ["round 1, table 2", "round 3, table 1"]
+    with pytest.raises(InfeasibleTablesError) as err:
+        check_table_rules(4, [(2, 2)] * 2, 3, locked_rounds=1, **rules)
+    assert [r.split(":")[0] for r in err.value.reasons] == ["round 3, table 1"]
+    check_table_rules(4, [(2, 2)] * 2, 3, locked_rounds=3, **rules)  # all played: nothing left to seat
+    with pytest.raises(ValueError, match=r"locked_rounds: 4 is outside 0\.\.3"):
+        check_table_rules(4, [(2, 2)] * 2, 3, locked_rounds=4)

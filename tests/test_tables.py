@@ -188,12 +188,12 @@ def test_locked_plan_with_locked_rounds_parameter():
         ({"tables": [(4, 5), (4, 5)]}, "minimum sizes add up to 8"),
         ({"tables": [(1, 2), (1, 2)]}, "maximum sizes add up to 4"),
         ({"separate": ["x"] * 3 + [None] * 4}, "label 'x' has 3 people"),
-        ({"pinned": {0: 0, 1: 0, 2: 0, 3: 0, 4: 0}}, "5 people pinned to table 0"),
+        ({"pinned": {0: 0, 1: 0, 2: 0, 3: 0, 4: 0}}, "5 people pinned to table 1 in round 1"),
         ({"pinned": {0: 1}, "separate": ["o", "o"] + [None] * 5, "tables": [(1, 6), (1, 6)]}, None),
         ({"pinned": {0: 1, 1: 1}, "separate": ["o", "o"] + [None] * 5}, "share separate label 'o'"),
-        ({"pinned": {(5, 0): 1}}, "round 5 is outside"),
+        ({"pinned": {(5, 0): 1}}, r"round index 5 is outside 0\.\.0"),
         ({"pinned": {9: 1}}, "person 9 is outside"),
-        ({"pinned": {0: 2}}, "table 2 is outside"),
+        ({"pinned": {0: 2}}, r"table index 2 is outside 0\.\.1"),
         (
             {"separate": ["a", "a", "b", "b", "c", "c", "d"], "tables": [(1, 1), (6, 6)]},
             "no seating satisfies",
@@ -243,11 +243,12 @@ def test_bad_parameters_are_named():
 def test_checker_names_each_broken_constraint():
     bounds = [(2, 2), (2, 2)]
     v = table_plan_violations([[0, 0, 0, 1]], bounds, separate=["a", None, "a", None], pinned={3: 0})
-    assert "round 0, table 0: 3 people, allowed 2..2" in v
-    assert "round 0, table 1: 1 people, allowed 2..2" in v
-    assert any("share separate label a" in x for x in v)
-    assert any("person 3 is pinned to table 0" in x for x in v)
-    assert table_plan_violations([[0, 2, 1, 1]], bounds)[0].startswith("round 0: person 1 has table 2")
+    assert "round 1, table 1: 3 people, allowed 2..2" in v
+    assert "round 1, table 2: 1 people, allowed 2..2" in v
+    assert "round 1, table 1: people 0 and 2 share separate label a" in v
+    assert "round 1: person 3 is pinned to table 1 but sits at table 2" in v
+    bad_index = table_plan_violations([[0, 2, 1, 1]], bounds)[0]
+    assert bad_index.startswith("round 1: person 1 has table index 2, outside 0..1"), bad_index
     assert is_valid_table_plan([[0, 1, 1, 0]], bounds)
 
 
@@ -313,7 +314,10 @@ def test_locked_round_and_pins_must_agree():
     a = random_affinity(6, 2)
     first = plan_tables(a, [(3, 3), (3, 3)], rounds=2, seconds=0.05)
     table = int(first.assignment[0, 0])
-    with pytest.raises(ValueError, match=r"pinned\[\(0, 0\)\].*locked round 0"):
+    with pytest.raises(
+        ValueError,
+        match=r"pinned\[\(0, 0\)\]: table index \d, but locked round index 0 seats them at table index",
+    ):
         plan_tables(
             a,
             [(3, 3), (3, 3)],

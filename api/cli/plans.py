@@ -4,6 +4,7 @@ store the plan and write it to CSV.
 Examples::
 
     kohtaamo tables --event 1 --rounds 4 --table-size 6-8 --out plan.csv
+    kohtaamo replan --event 1 --plan 3 --played 2     # after walk-ins: rounds 3 and 4 afresh
     kohtaamo meetings --event 1 --rounds 5 --out meetings.csv
 
 Both go through the API's workflows (:mod:`api.workflows.table_plans`,
@@ -23,10 +24,10 @@ from rich.console import Console
 
 from api.cli.base import CliError, DatabaseOpt, ModelOpt, session_for, validated
 from api.cli.render import ProgressEncoder, print_table_summary, spinner
-from api.schemas import MeetingPlanCreate, TablePlanCreate
+from api.schemas import MeetingPlanCreate, TablePlanCreate, TablePlanReplan
 from api.settings import get_settings
-from api.workflows import meeting_plans, table_plans
-from api.workflows.errors import FieldError
+from api.workflows import meeting_plans, plans, table_plans
+from api.workflows.errors import ConflictError, FieldError
 from api.workflows.events import find_event
 from api.workflows.plan_rows import (
     MeetingRow,
@@ -38,10 +39,10 @@ from api.workflows.plan_rows import (
     write_csv,
 )
 from api.workflows.planning import odd_rule
-from api.workflows.plans import printable_people
 from api.workflows.scoring import load_encoder
 from api.workflows.seating_rules import seat_marks
 from matcher import TextEncoder
+from models.plans import PlanKind
 
 EventOpt = Annotated[int, typer.Option("--event", help="Event id.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="CSV file to write.", dir_okay=False)]
@@ -95,8 +96,7 @@ def seat_event(
         try:
             table_plans.check_plan_request(session, event_id=event_id, params=params)
         except FieldError as exc:
-            option = PLAN_OPTIONS.get(exc.field)
-            raise CliError(f"{option}: {str(exc).split(': ', 1)[1]}" if option else str(exc)) from None
+            raise _option_error(exc) from None
         task = progress.add_task("scoring participants", total=params.seconds)
         profiles, layout, plan = table_plans.plan_event(
             session=session,
@@ -110,7 +110,7 @@ def seat_event(
             session=session, event_id=event_id, params=params, profiles=profiles, layout=layout, plan=plan
         )
         marks = seat_marks(session=session, event_id=event_id)
-        rows = table_rows(plan, printable_people(session, profiles), marks)
+        rows = table_rows(plan, plans.printable_people(session, profiles), marks)
     sizes = f"{params.min_size}-{params.max_size}"
     console.print(f"{len(profiles)} people at {len(layout)} tables of {sizes}, {params.rounds} rounds.")
     print_table_summary(table_mix(plan, [p.sector for p in profiles]), console)
@@ -155,6 +155,59 @@ def tables(
     console.print(f"Stored as table plan {plan_id}. Wrote {len(rows)} rows to {out}.")
 
 
+def _option_error(exc: FieldError) -> CliError:
+    option = PLAN_OPTIONS.get(exc.field)
+    return CliError(f"{option}: {str(exc).split(': ', 1)[1]}" if option else str(exc))
+
+
+def replan(
+    event: EventOpt,
+    plan: Annotated[int, typer.Option("--plan", min=1, help="Table plan id (from `kohtaamo tables`).")],
+    played: Annotated[
+        int | None,
+        typer.Option(
+            "--played", min=0, help="Lock the first N rounds first (played or printed; kept for good)."
+        ),
+    ] = None,
+    seconds: SecondsOpt = 2.0,
+    seed: SeedOpt = 0,
+    present_only: Annotated[
+        bool,
+        typer.Option("--present-only/--registered", help="Seat the people present now, or all registered."),
+    ] = True,
+    model: ModelOpt = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Re-plan a table plan's rounds not yet played for the people there now: played rounds stay,
+    walk-ins join, people who left keep their played seats. Print it with ``kohtaamo print``."""
+    console = Console()
+    params = validated(TablePlanReplan, {"present_only": present_only, "seconds": seconds, "seed": seed})
+    with session_for(database_url) as session, spinner(console) as progress:
+        stored = plans.get_plan(session=session, event_id=event, plan_id=plan, kind=PlanKind.TABLES)
+        if played is not None:
+            try:
+                plans.lock_rounds(session=session, stored=stored, rounds=played)
+            except (FieldError, ConflictError) as exc:
+                raise CliError(f"--played: {str(exc).split(': ', 1)[-1]}") from None
+        try:
+            table_plans.check_replan_request(session, plan_id=plan, params=params)
+        except FieldError as exc:
+            raise _option_error(exc) from None
+        first = stored.locked_rounds + 1
+        task = progress.add_task("scoring participants", total=None)
+        done = table_plans.replan_stored_tables(
+            session=session,
+            plan_id=plan,
+            params=params,
+            encoder=ProgressEncoder(_encoder(model), progress),
+            progress=lambda _f, message: progress.update(task, description=message),
+        )
+    console.print(
+        f"Re-planned table plan {plan} from round {first}: {done['people']} people "
+        f"at {done['tables']} tables, {done['left']} who left keep their played seats."
+    )
+
+
 def meetings(
     event: EventOpt,
     out: OutOpt,
@@ -184,7 +237,7 @@ def meetings(
         stored = meeting_plans.store_plan(
             session=session, event=event_row, params=params, profiles=profiles, plan=plan
         )
-        rows = meeting_rows(plan, printable_people(session, profiles))
+        rows = meeting_rows(plan, plans.printable_people(session, profiles))
     write_csv(rows, out, MeetingRow)
     console.print(meeting_summary(plan))
     console.print(f"Stored as meeting plan {stored.id}. Wrote {len(rows)} rows to {out}.")
@@ -203,4 +256,5 @@ def demo_stage(database_url: str, event_id: int, console: Console, *, seconds: f
 def register(app: typer.Typer) -> None:
     """Add ``kohtaamo tables`` and ``kohtaamo meetings`` to the command line."""
     app.command("tables")(tables)
+    app.command("replan")(replan)
     app.command("meetings")(meetings)

@@ -144,10 +144,10 @@ def replan(
     present_only: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
     stored = plans.get_plan(session=db, event_id=_id(event), plan_id=plan_id, kind=KIND)
-    plans.check_unlocked(stored)
     params = TablePlanReplan(seconds=seconds, present_only=present_only)
     stored_id = stored.id
     assert stored_id is not None
+    table_plans.check_replan_request(db, plan_id=stored_id, params=params)
 
     def work(session: Session, progress: Progress) -> dict[str, object]:
         return table_plans.replan_stored_tables(

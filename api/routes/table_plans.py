@@ -85,6 +85,7 @@ def replan(
     assert event.id is not None
     stored_id = plans.get_plan(session=session, event_id=event.id, plan_id=plan_id, kind=KIND).id
     assert stored_id is not None
+    wf.check_replan_request(session, plan_id=stored_id, params=body)
 
     def work(job_session: Session, progress: Progress) -> dict[str, object]:
         return wf.replan_stored_tables(

@@ -69,7 +69,7 @@ def _check_pins(
     profiles: Sequence[Profile], separate: Sequence[Any] | None, rules: TableRules, names: Sequence[str]
 ) -> None:
     """Two people pinned to one table who may not share it: named ``names[k]`` (id and name),
-    with the table numbered from 1 (the engine counts tables from 0)."""
+    with the table numbered from 1, as in the engine's messages (its indices count from 0)."""
     apart = {frozenset(pair) for pair in rules.apart}
     by_table: dict[int, list[int]] = {}
     for k, table in sorted(rules.pinned.items()):
@@ -102,12 +102,14 @@ def precheck_tables(
     separate: Sequence[Any] | None,
     rules: TableRules,
     names: Sequence[str] | None = None,
+    locked_rounds: int = 0,
 ) -> None:
     """Refuse rules no seating can keep, before any search (:func:`matcher.check_table_rules`):
     a :class:`FieldError` naming the rule that makes it impossible (``seating``: the sizes,
     colleagues apart, pins, facilitators or apart pairs; else the sector rule) and the engine's
     reason, e.g. most of the room from one sector under ``max_sector_share``. A reason about
-    someone names them ``names[k]`` (:func:`person_labels`), else by position."""
+    someone names them ``names[k]`` (:func:`person_labels`), else by position. The first
+    ``locked_rounds`` rounds are played (a re-plan keeps them) and not checked."""
     labels = list(names) if names is not None else person_labels(profiles, {})
     _check_pins(profiles, separate, rules, labels)
     every = rules.engine_kwargs()
@@ -124,6 +126,7 @@ def precheck_tables(
                 sectors=[p.sector for p in profiles],
                 separate=separate,
                 names=labels,
+                locked_rounds=locked_rounds,
                 **given,
             )
         except matcher.InfeasibleTablesError as exc:

@@ -39,8 +39,15 @@ def plan_inputs(
 ) -> tuple[list[Profile], npt.NDArray[Any]]:
     """The people to seat (see :mod:`models.participation`) and their pair scores; fewer than
     two is an error naming the people."""
+    profiles = seatable_profiles(session, event_id, present_only=present_only)
+    return profiles, score(profiles, encoder)
+
+
+def seatable_profiles(session: Session, event_id: int, *, present_only: bool) -> list[Profile]:
+    """The people to seat (see :mod:`models.participation`); fewer than two is an error naming
+    the people."""
     profiles = event_profiles(session, event_id, present_only=present_only)
     if len(profiles) < 2:
         who = "present" if present_only else "registered"
         raise FieldError("people", f"{len(profiles)} {who} participant(s) to seat; at least 2 are needed")
-    return profiles, score(profiles, encoder)
+    return profiles

@@ -25,7 +25,7 @@ from api.workflows.planning import (
     precheck_tables,
 )
 from api.workflows.plans import check_unlocked, newest_plan, people_of
-from api.workflows.scoring import plan_inputs
+from api.workflows.scoring import plan_inputs, seatable_profiles
 from api.workflows.seating_rules import TableRules, seat_marks, table_rules
 from matcher import Profile, TablePlan, TextEncoder, locked_from, replan_tables
 from matcher.replan import old_index
@@ -66,10 +66,16 @@ def checked_rules(
     )
     rules = plan_rules(session, event_id, profiles, layout, params.model_dump())
     separate = [p.organisation for p in profiles] if params.separate_organisations else None
-    people = people_of(session, [int(p.id) for p in profiles])
-    names = person_labels(profiles, {pid: person.name for pid, (person, _) in people.items()})
+    names = labels_of(session, profiles)
     precheck_tables(profiles, layout, params.rounds, separate=separate, rules=rules, names=names)
     return layout, rules
+
+
+def labels_of(session: Session, profiles: Sequence[Profile]) -> list[str]:
+    """How an error names each of ``profiles``: id and name, e.g. ``'person 12 (Maija Virtanen)'``
+    (:func:`~api.workflows.planning.person_labels`)."""
+    people = people_of(session, [int(p.id) for p in profiles])
+    return person_labels(profiles, {pid: person.name for pid, (person, _) in people.items()})
 
 
 def check_plan_request(session: Session, *, event_id: int, params: TablePlanCreate) -> None:
@@ -165,6 +171,43 @@ def _with_gone(
     return new_ids + [stored.person_ids[k] for k in gone], assignment
 
 
+def _replannable(session: Session, plan_id: int) -> StoredTablePlan:
+    stored = session.get(StoredTablePlan, plan_id)
+    if stored is None or stored.kind != PlanKind.TABLES:
+        raise NotFoundError("table plan not found")
+    check_unlocked(stored)
+    return stored
+
+
+def replan_rules(
+    session: Session, stored: StoredTablePlan, profiles: Sequence[Profile]
+) -> tuple[list[tuple[int, int]], list[str] | None, TableRules, list[str]]:
+    """A re-plan of ``stored`` for ``profiles``: the table layout, colleagues to keep apart, the
+    seating rules and how errors name each person, once the engine's precheck says the rounds
+    after the locked ones can keep the rules (else a :class:`FieldError` naming the rule, the
+    people by id and name, and the reason)."""
+    p = stored.params
+    layout = table_layout(
+        len(profiles), tables=None, min_size=int(p["min_size"]), max_size=int(p["max_size"])
+    )
+    separate = [prof.organisation for prof in profiles] if p["separate_organisations"] else None
+    rules = plan_rules(session, stored.event_id, profiles, layout, p)
+    names = labels_of(session, profiles)
+    rounds, played = len(stored.assignment), stored.locked_rounds
+    precheck_tables(
+        profiles, layout, rounds, separate=separate, rules=rules, names=names, locked_rounds=played
+    )
+    return layout, separate, rules, names
+
+
+def check_replan_request(session: Session, *, plan_id: int, params: TablePlanReplan) -> None:
+    """Refuse at once (422) a re-plan whose seating rules the people there now cannot keep in
+    the rounds not yet played, naming the rule, the people and the engine's reason."""
+    stored = _replannable(session, plan_id)
+    profiles = seatable_profiles(session, stored.event_id, present_only=params.present_only)
+    replan_rules(session, stored, profiles)
+
+
 def replan_stored_tables(
     *,
     session: Session,
@@ -176,23 +219,17 @@ def replan_stored_tables(
     """Re-plan the rounds after the locked ones for the people there now; locked rounds stay.
 
     Walk-ins join the future rounds; people who left keep their seats in the locked rounds
-    and have none (table -1) afterwards.
+    and have none (table -1) afterwards. Rules that cannot be kept are an error naming the
+    people by id and name (:func:`replan_rules`).
     """
-    stored = session.get(StoredTablePlan, plan_id)
-    if stored is None or stored.kind != PlanKind.TABLES:
-        raise NotFoundError("table plan not found")
-    check_unlocked(stored)
+    stored = _replannable(session, plan_id)
     progress(0.05, "scoring participants")
     profiles, scores = plan_inputs(
         session, stored.event_id, present_only=params.present_only, encoder=encoder
     )
-    p = stored.params
-    layout = table_layout(
-        len(profiles), tables=None, min_size=int(p["min_size"]), max_size=int(p["max_size"])
-    )
+    layout, separate, rules, names = replan_rules(session, stored, profiles)
     new_ids = [int(prof.id) for prof in profiles]
-    separate = [prof.organisation for prof in profiles] if p["separate_organisations"] else None
-    rules = plan_rules(session, stored.event_id, profiles, layout, p)
+    p = stored.params
     progress(0.3, f"re-seating {len(profiles)} people from round {stored.locked_rounds + 1}")
     plan = replan_tables(
         np.asarray(stored.assignment),
@@ -205,6 +242,7 @@ def replan_stored_tables(
         separate=separate,
         seconds=params.seconds,
         seed=params.seed,
+        names=names,
         **engine_rules(rules),
     )
     played = locked_from(stored.assignment, stored.locked_rounds, old_index(stored.person_ids, new_ids))
