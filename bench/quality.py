@@ -58,11 +58,13 @@ F64 = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Method:
-    """One row: ``run`` turns an event's profiles into k-lists of profile indices."""
+    """One row: ``run`` turns an event's profiles into k-lists of profile indices (``sees_labels``:
+    ``run`` gets the whole event, answers included; only the oracle row does)."""
 
     name: str
-    group: str  # "engine", "ablation" or "baseline"
+    group: str  # "engine", "ablation", "baseline" or "ceiling"
     run: Callable[[list[Profile]], Lists]
+    sees_labels: Callable[[PlantedEvent], Lists] | None = None
 
 
 def top_k(scores: F64, profiles: Sequence[Profile]) -> Lists:
@@ -89,6 +91,7 @@ class Scores:
     precision: list[float] = field(default_factory=list)
     recall: list[float] = field(default_factory=list)
     rr: list[float] = field(default_factory=list)
+    reachable: list[float] = field(default_factory=list)  # hits / min(planted partners, K)
     per_event: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, lists: Lists, event: PlantedEvent, seconds: float) -> None:
@@ -100,6 +103,7 @@ class Scores:
             self.precision.append(sum(hits) / K)
             self.recall.append(sum(hits) / len(good))
             self.rr.append(next((1 / (r + 1) for r, h in enumerate(hits) if h), 0.0))
+            self.reachable.append(sum(hits) / min(len(good), K))
         pairs = [(i, j) for i, lst in enumerate(lists) for j in lst]
         figures = {
             "coverage": float(np.mean([len(lst) == K for lst in lists])),
@@ -113,7 +117,8 @@ class Scores:
             self.per_event.setdefault(key, []).append(value)
 
     def interval(self, name: str, seed: int = 0) -> tuple[float, float, float]:
-        """Mean and 95 % bootstrap interval over people of ``precision``, ``recall`` or ``rr``."""
+        """Mean and 95 % bootstrap interval over people of ``precision``, ``recall``, ``rr`` or
+        ``reachable``."""
         x = np.asarray(getattr(self, name), dtype=np.float64)
         low, high = bootstrap_mean(x, seed=seed, level=0.95)
         return float(x.mean()), low, high
@@ -131,6 +136,27 @@ def _scores(
     fn: Callable[[list[Profile], Embedder], F64], embedder: Embedder
 ) -> Callable[[list[Profile]], Lists]:
     return lambda ps: top_k(fn(ps, embedder), ps)
+
+
+def oracle(event: PlantedEvent) -> Lists:
+    """The best lists there are: each person's planted partners first (at most K), then chance.
+
+    Its precision@5 is the ceiling of the set: a person with one planted partner can score at
+    most 1/5, so the mean ceiling is ``mean(min(partners, K)) / K`` (about 0.30 here).
+
+    Example:
+        >>> ev = generate_event(12, seed=0)
+        >>> lists = oracle(ev)
+        >>> all(ev.profiles[lst[0]].id in ev.good_partners[p.id] for p, lst in zip(ev.profiles, lists))
+        True
+    """
+    ps = event.profiles
+    rest = _random(ps)
+    lists = []
+    for i, p in enumerate(ps):
+        good = [j for j, q in enumerate(ps) if q.id in event.good_partners[p.id]][:K]
+        lists.append(good + [j for j in rest[i] if j not in good][: K - len(good)])
+    return lists
 
 
 def _random(ps: list[Profile]) -> Lists:
@@ -205,9 +231,9 @@ def methods(embedder: Embedder, config: SuggestConfig, chosen: SuggestConfig | N
             _engine(replace(config, max_per_organisation=None), embedder),
         ),
         Method(
-            "with the lexical channel (dense 0.8, lexical 0.2)",
+            "without the lexical channel (`lexical_weight=0`)",
             "ablation",
-            _engine(replace(config, affinity=replace(a, dense_weight=0.8, lexical_weight=0.2)), embedder),
+            _engine(replace(config, affinity=replace(a, lexical_weight=0.0)), embedder),
         ),
         Method("TF-IDF, whole profile", "baseline", _scores(baselines.tfidf_whole, embedder)),
         Method(
@@ -224,6 +250,7 @@ def methods(embedder: Embedder, config: SuggestConfig, chosen: SuggestConfig | N
             _scores(baselines.dense_needs_offers, embedder),
         ),
         Method("random lists (chance)", "baseline", _random),
+        Method("planted partners first (the ceiling; reads the answers)", "ceiling", _random, oracle),
     ]
     return rows
 
@@ -244,7 +271,7 @@ def evaluate(rows: Sequence[Method], events: Sequence[PlantedEvent]) -> dict[str
     for event in events:
         for m in rows:
             start = time.perf_counter()
-            lists = m.run(event.profiles)
+            lists = m.sees_labels(event) if m.sees_labels is not None else m.run(event.profiles)
             table[m.name].add(lists, event, time.perf_counter() - start)
     return table
 
@@ -271,13 +298,15 @@ def table(
     full: bool,
 ) -> str:
     """The Markdown table: held-out figures with intervals, then dev and old-generator precision@5."""
-    head = ["method", "kind", "precision@5 (95 % CI)", "recall@5 (95 % CI)", "MRR (95 % CI)"]
+    head = ["method", "kind", "precision@5 (95 % CI)", "of the reachable (95 % CI)", "recall@5 (95 % CI)"]
+    head += ["MRR (95 % CI)"]
     head += ["coverage", "cross-sector", "exposure Gini"] + (["s / event"] if full else [])
     head += ["dev precision@5"] + (["old generator precision@5"] if old else [])
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for m in rows:
         h = held[m.name]
-        cells = [m.name, m.group, _cell(h, "precision"), _cell(h, "recall"), _cell(h, "rr")]
+        cells = [m.name, m.group, _cell(h, "precision"), _cell(h, "reachable"), _cell(h, "recall")]
+        cells += [_cell(h, "rr")]
         cells += [_event_mean(h, k) for k in ("coverage", "cross-sector", "exposure Gini")]
         cells += [f"{np.mean(h.per_event['seconds']):.2f}"] if full else []
         cells.append(f"{np.mean(dev[m.name].precision):.3f}")
@@ -315,6 +344,25 @@ def old_against_new(held: dict[str, Scores], old: dict[str, Scores] | None) -> s
     )
 
 
+def outside_sets(n_boot: int = 2000) -> str:
+    """The two other sets beside the planted one: the expertise set's loss (human ratings,
+    ``bench.expertise``, same methods as its own command) and reason precision on the hand labels
+    (``bench.reasons``)."""
+    from bench import expertise, reasons
+
+    table = expertise.headline(n_boot=n_boot)
+    groups = list(next(iter(table.values())))
+    lines = [
+        "### Expertise set (`../shared/bench/expertise/`, loss: lower is better, 95 % CI over researchers)",
+        "",
+        "| method | " + " | ".join(groups) + " |",
+        "|---|" + "---|" * len(groups),
+    ]
+    lines += [f"| {name} | " + " | ".join(str(row[g]) for g in groups) + " |" for name, row in table.items()]
+    lines += ["", "Target (issue 9): ≤ 0.20 with what ships.", "", "### Reasons on the hand labels", ""]
+    return "\n".join(lines) + reasons.run(0.9)
+
+
 def main() -> None:
     """``python -m bench.quality [--held-out ...] [--dev ...] [--max-per-organisation N|none]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -326,6 +374,7 @@ def main() -> None:
         "--max-per-organisation", default="1", help="the engine rows' limit: a number, or 'none' for no limit"
     )
     parser.add_argument("--no-old", action="store_true", help="skip the old-generator column")
+    parser.add_argument("--no-outside", action="store_true", help="skip the expertise and reason sets")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -356,9 +405,10 @@ def main() -> None:
         f"Run of {now()}, load {before} → {load()}, {machine()} (`{command}`; `results/engine_quality.md`)"
     )
     versus = old_against_new(held_scores, old_scores)
+    outside = "" if args.no_outside else f"\n\n## Outside sets\n\n{outside_sets()}"
     headline = (
         f"{state}. {setting}\n\n{table(rows, held_scores, dev_scores, old_scores, full=False)}\n\n"
-        f"Old against new, precision@5:\n\n{versus}"
+        f"Old against new, precision@5:\n\n{versus}{outside}"
     )
     detail = "\n\n".join(
         [
@@ -366,7 +416,7 @@ def main() -> None:
             f"{state}.\n\n{setting} Intervals: 95 % bootstrap over people. Held-out unless the "
             "column says otherwise. See the module docstring of `bench/quality.py` for the protocol.",
             table(rows, held_scores, dev_scores, old_scores, full=True),
-            f"## Old against new (precision@5)\n\n{versus}",
+            f"## Old against new (precision@5)\n\n{versus}{outside}",
             "## Does the metadata give the answer away? (`bench.leaks`)\n\nRankers that read no text, on "
             f"`generate_event({args.orgs}, seed=s)` for s in {LEAK_SEEDS[0]}-{LEAK_SEEDS[-1]} (the fitted one "
             f"learnt on the dev seeds). New generator:\n\n{format_table(leaks_new)}\n\n"

@@ -69,6 +69,11 @@ def top_eigenpairs(gram: F64, k: int, *, n_iter: int = 4, random_state: int = 0)
 class GramLSA:
     """LSA of sparse rows with at most ``dims`` dimensions, fitted through the Gram matrix.
 
+    The eigen-solve runs on one BLAS thread: at these sizes (a few thousand rows) OpenBLAS's
+    threaded QR is slower than one thread even on two idle cores, and on cores that other work
+    holds it stalls (one 1,395 x 202 QR took 2.2 s instead of 23 ms; /tmp measurement of
+    2026-12-03 at load 2, recorded in bench/results/engine_speed.md).
+
     ``fit(x)`` keeps ``x`` (the corpus rows, sparse) and the projection ``U / s``; ``rows_`` holds
     the corpus's reduced rows ``U s`` and ``transform`` maps new rows as ``(x_new xᵀ) U / s``.
     Deterministic for a ``random_state``.
@@ -81,11 +86,14 @@ class GramLSA:
 
     def fit(self, x: Any) -> GramLSA:
         """Fit on the sparse (or dense) rows ``x``; returns ``self``."""
+        from threadpoolctl import threadpool_limits
+
         if x.shape[0] < 1:
             raise ValueError("x: need at least one row to fit")
         gram = x @ x.T
         gram = np.asarray(gram.toarray() if hasattr(gram, "toarray") else gram, dtype=np.float64)
-        w, u = top_eigenpairs(gram, self.dims, n_iter=self.n_iter, random_state=self.random_state)
+        with threadpool_limits(limits=1, user_api="blas"):
+            w, u = top_eigenpairs(gram, self.dims, n_iter=self.n_iter, random_state=self.random_state)
         s = np.sqrt(w)
         self.corpus_ = x
         self.projection_: F64 = u / s
