@@ -10,7 +10,7 @@ import pytest
 
 from bench.baselines import BM25, bm25_needs_offers, profile_document, tokens
 from bench.planted import generate_event
-from bench.quality import Scores, gini, methods, top_k
+from bench.quality import Scores, gini, methods, oracle, top_k
 from matcher.embed import Embedder, HashingEmbedder
 from matcher.profile import Profile
 from matcher.suggest import SuggestConfig
@@ -87,8 +87,24 @@ def test_every_method_gives_k_lists_on_a_small_event() -> None:
         "engine",
         "ablation",
         "baseline",
+        "ceiling",
     }
     for m in rows:
-        lists = m.run(event.profiles)
+        lists = m.sees_labels(event) if m.sees_labels else m.run(event.profiles)
         assert len(lists) == len(event.profiles), m.name
         assert all(len(x) == 5 and len(set(x)) == 5 for x in lists), m.name
+
+
+def test_the_ceiling_row_finds_every_reachable_partner() -> None:
+    """The oracle lists each person's planted partners first: its share of the reachable hits is
+    1 for everyone, and its precision@5 is mean(min(partners, 5)) / 5, the set's ceiling."""
+    events = [generate_event(12, seed=s) for s in (1, 2)]
+    s = Scores()
+    for event in events:
+        lists = oracle(event)
+        assert all(len(x) == 5 and len(set(x)) == 5 for x in lists)
+        s.add(lists, event, 0.0)
+    partners = [len(e.good_partners[p.id]) for e in events for p in e.profiles]
+    assert s.reachable == [1.0] * len(partners)
+    assert np.mean(s.precision) == pytest.approx(np.mean([min(n, 5) for n in partners]) / 5)
+    assert np.mean(s.precision) < 1.0  # people with fewer than 5 partners cap it below 1
