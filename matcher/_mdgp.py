@@ -8,9 +8,12 @@ summed affinities from each person to the members of each table:
     move i -> h:  D[i, h] - D[i, g_i]
     swap i <-> j: D[i, g_j] - D[i, g_i] + D[j, g_i] - D[j, g_j] - 2 a_ij
 
-and a chosen change updates ``D`` in O(n). Hard constraints (table size bounds, people who
-must not move, ``separate`` labels) are never broken: a candidate that would break one is not
-considered, so the search only walks through feasible seatings.
+and a chosen change updates ``D`` in O(n). The scan for the best swap skips, per person,
+every table whose bound on the swap gain cannot reach the best gain found so far
+(:func:`_best_change`): it returns the best gain a full scan would, about 4x faster at
+n = 480 (bench/results/tables.md, issue-10 notes). Hard constraints (table size bounds,
+people who must not move, ``separate`` labels) are never broken: a candidate that would
+break one is not considered, so the search only walks through feasible seatings.
 
 Numba cannot read the clock, so :func:`run_chunk` does a fixed number of iterations and the
 Python driver in :mod:`matcher.tables` calls it until its time is up. Chunk boundaries sit at
