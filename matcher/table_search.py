@@ -3,7 +3,8 @@ each round improved by an iterated tabu search, with restarts in small rooms.
 
 :func:`optimise` improves the free rounds of a plan in place, each against the others (its
 pair weights minus the repeat penalty for encounters in those rounds); :func:`search_round`
-improves one round with the Numba kernels of :mod:`matcher._mdgp`, walking only through
+improves one round with the Numba kernels of :mod:`matcher._mdgp` (:func:`tabu_walk`; one free
+round of a large room also gets :mod:`matcher._mdgp_population`), walking only through
 seatings that keep the hard rules (:mod:`matcher._rules`). The overview of the method and
 its benchmark figures are in :mod:`matcher.tables`.
 
@@ -30,7 +31,15 @@ KICK_MAX_N = 240  # restarts pay where one round's search converges well within 
 KICK_SHARE = 0.4  # share of the budget that goes to restarts
 KICKS_PER_ROUND = 4
 
-__all__ = ["KICKS_PER_ROUND", "KICK_MAX_N", "KICK_SHARE", "optimise", "schedule", "search_round"]
+__all__ = [
+    "KICKS_PER_ROUND",
+    "KICK_MAX_N",
+    "KICK_SHARE",
+    "optimise",
+    "schedule",
+    "search_round",
+    "tabu_walk",
+]
 
 
 def search_round(
@@ -44,8 +53,36 @@ def search_round(
     deadline: float,
     iteration_budget: int | None,
     seed: int,
+    population: bool = False,
 ) -> tuple[IntArray, int]:
-    """Improve one round's seating on pair weights ``b`` until the deadline or the budget."""
+    """Improve one round's seating on pair weights ``b`` until the deadline or the budget.
+
+    With ``population`` (one free round), large rooms without rules beyond sizes, pins and
+    ``separate`` get the population search of :mod:`matcher._mdgp_population` (built on
+    the same tabu walk); everything else gets the tabu walk alone.
+    """
+    from matcher import _mdgp_population as pop  # Numba loads on first use
+
+    args = (b, seat, lo, hi, movable, sep, rules, deadline, iteration_budget, seed)
+    left = deadline - time.perf_counter()
+    if population and len(lo) > 1 and movable.any() and pop.applies(len(seat), rules, left, iteration_budget):
+        return pop.search(*args, tabu_walk)
+    return tabu_walk(*args)
+
+
+def tabu_walk(
+    b: FloatArray,
+    seat: IntArray,
+    lo: IntArray,
+    hi: IntArray,
+    movable: npt.NDArray[np.bool_],
+    sep: IntArray,
+    rules: TableRules,
+    deadline: float,
+    iteration_budget: int | None,
+    seed: int,
+) -> tuple[IntArray, int]:
+    """Iterated tabu search of one seating (:mod:`matcher._mdgp`) until the deadline or budget."""
     from matcher import _mdgp  # Numba loads on first use, not on `import matcher`
 
     n, n_tables = len(seat), len(lo)
@@ -64,7 +101,7 @@ def search_round(
     fstate = np.zeros(2)
     fstate[_mdgp.F] = fstate[_mdgp.BEST_F] = _mdgp.objective(b, g)
     params = _search_params(n)
-    chunk = int(max(1, min(1000, 2_000_000 // (n * n))))
+    chunk = int(max(1, min(1000, 10_000_000 // (n * n))))
     done = 0
     while iteration_budget is None or done < iteration_budget:
         steps = chunk if iteration_budget is None else min(chunk, iteration_budget - done)
@@ -155,8 +192,9 @@ def optimise(
         movable = np.ones(n, dtype=np.bool_)
         movable[list(pins[r])] = False
         budget = None if max_iterations is None else int(np.ceil(share * max_iterations))
+        one = len(free_rounds) == 1
         rows[r], done = search_round(
-            weights, rows[r], lo, hi, movable, sep, rules, clock[0], budget, seed + 7919 * k
+            weights, rows[r], lo, hi, movable, sep, rules, clock[0], budget, seed + 7919 * k, one
         )
         return done
 
