@@ -91,7 +91,6 @@ class Scores:
     precision: list[float] = field(default_factory=list)
     recall: list[float] = field(default_factory=list)
     rr: list[float] = field(default_factory=list)
-    reachable: list[float] = field(default_factory=list)  # hits / min(planted partners, K)
     per_event: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, lists: Lists, event: PlantedEvent, seconds: float) -> None:
@@ -103,7 +102,6 @@ class Scores:
             self.precision.append(sum(hits) / K)
             self.recall.append(sum(hits) / len(good))
             self.rr.append(next((1 / (r + 1) for r, h in enumerate(hits) if h), 0.0))
-            self.reachable.append(sum(hits) / min(len(good), K))
         pairs = [(i, j) for i, lst in enumerate(lists) for j in lst]
         figures = {
             "coverage": float(np.mean([len(lst) == K for lst in lists])),
@@ -117,8 +115,7 @@ class Scores:
             self.per_event.setdefault(key, []).append(value)
 
     def interval(self, name: str, seed: int = 0) -> tuple[float, float, float]:
-        """Mean and 95 % bootstrap interval over people of ``precision``, ``recall``, ``rr`` or
-        ``reachable``."""
+        """Mean and 95 % bootstrap interval over people of ``precision``, ``recall`` or ``rr``."""
         x = np.asarray(getattr(self, name), dtype=np.float64)
         low, high = bootstrap_mean(x, seed=seed, level=0.95)
         return float(x.mean()), low, high
@@ -142,7 +139,9 @@ def oracle(event: PlantedEvent) -> Lists:
     """The best lists there are: each person's planted partners first (at most K), then chance.
 
     Its precision@5 is the ceiling of the set: a person with one planted partner can score at
-    most 1/5, so the mean ceiling is ``mean(min(partners, K)) / K`` (about 0.30 here).
+    most 1/5, so the mean ceiling is ``mean(min(partners, K)) / K`` (0.298 on the held-out
+    seeds, where people have 1.49 planted partners on average and none more than 5, so that
+    recall@5 is also the share of the reachable hits found).
 
     Example:
         >>> ev = generate_event(12, seed=0)
@@ -157,6 +156,24 @@ def oracle(event: PlantedEvent) -> Lists:
         good = [j for j, q in enumerate(ps) if q.id in event.good_partners[p.id]][:K]
         lists.append(good + [j for j in rest[i] if j not in good][: K - len(good)])
     return lists
+
+
+def _zscore(m: F64, mask: NDArray[np.bool_]) -> F64:
+    values = m[mask]
+    return (m - values.mean()) / max(float(values.std()), 1e-12)
+
+
+def comp_plus_joined(ps: list[Profile], embedder: Embedder, weight: float = 2.0) -> F64:
+    """An exploration, not in the engine: the engine's statement-level complementarity (both
+    ways) plus ``weight`` x the cosine of one embedding of all of a profile's needs against one
+    of all the other's offers (``baselines.dense_needs_offers``), each as a z-score over pairs.
+
+    Chosen on the dev seeds (weights 0.5, 1, 2 tried: precision@5 0.140, 0.146, 0.151 with plain
+    top-5, 2026-12-03); whether the engine should embed the joined sides is the next step."""
+    comp = affinity(ps, embedder).components["complementarity"].astype(np.float64)
+    joined = baselines.dense_needs_offers(ps, embedder)
+    mask = ~np.eye(len(ps), dtype=np.bool_)
+    return _zscore(comp + comp.T, mask) + weight * _zscore(joined, mask)
 
 
 def _random(ps: list[Profile]) -> Lists:
@@ -249,6 +266,11 @@ def methods(embedder: Embedder, config: SuggestConfig, chosen: SuggestConfig | N
             "baseline",
             _scores(baselines.dense_needs_offers, embedder),
         ),
+        Method(
+            "exploration: complementarity + 2 x joined needs → offers vector (not in the engine)",
+            "exploration",
+            _scores(comp_plus_joined, embedder),
+        ),
         Method("random lists (chance)", "baseline", _random),
         Method("planted partners first (the ceiling; reads the answers)", "ceiling", _random, oracle),
     ]
@@ -298,15 +320,13 @@ def table(
     full: bool,
 ) -> str:
     """The Markdown table: held-out figures with intervals, then dev and old-generator precision@5."""
-    head = ["method", "kind", "precision@5 (95 % CI)", "of the reachable (95 % CI)", "recall@5 (95 % CI)"]
-    head += ["MRR (95 % CI)"]
+    head = ["method", "kind", "precision@5 (95 % CI)", "recall@5 (95 % CI)", "MRR (95 % CI)"]
     head += ["coverage", "cross-sector", "exposure Gini"] + (["s / event"] if full else [])
     head += ["dev precision@5"] + (["old generator precision@5"] if old else [])
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for m in rows:
         h = held[m.name]
-        cells = [m.name, m.group, _cell(h, "precision"), _cell(h, "reachable"), _cell(h, "recall")]
-        cells += [_cell(h, "rr")]
+        cells = [m.name, m.group, _cell(h, "precision"), _cell(h, "recall"), _cell(h, "rr")]
         cells += [_event_mean(h, k) for k in ("coverage", "cross-sector", "exposure Gini")]
         cells += [f"{np.mean(h.per_event['seconds']):.2f}"] if full else []
         cells.append(f"{np.mean(dev[m.name].precision):.3f}")
