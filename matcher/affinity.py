@@ -95,6 +95,7 @@ class StatementScorer:
     need_offer: Fusion
     text: Fusion
     config: AffinityConfig
+    joined: Fusion | None = None
 
     @classmethod
     def fit(
@@ -109,7 +110,28 @@ class StatementScorer:
         rows = with_text[sample_rows(len(with_text))]
         off_diagonal = rows[:, None] != with_text[None, :]
         text = Fusion.fit([(c.texts[rows] @ c.texts[with_text].T)[off_diagonal] for c in channels], weights)
-        return cls(statements, dense, lexical, need_offer, text, config)
+        joined = _fit_joined(statements, dense, config)
+        return cls(statements, dense, lexical, need_offer, text, config, joined)
+
+    @cached_property
+    def _joined_left(self) -> F32:
+        assert self.joined is not None and self.dense.joined_needs is not None
+        return self.joined.left([self.dense.joined_needs])
+
+    @cached_property
+    def _joined_right(self) -> F32:
+        assert self.joined is not None and self.dense.joined_offers is not None
+        return self.joined.right([self.dense.joined_offers])
+
+    def joined_z(self, rows: I64, cols: I64) -> F32:
+        """z-score of ``rows``' needs as one text against ``cols``' offers as one text (0 where a
+        side is empty), against the event's background of such pairs."""
+        st = self.statements
+        z = self._joined_left[rows] @ self._joined_right[cols].T
+        z -= np.float32(self.joined.offset if self.joined is not None else 0.0)
+        has_needs = np.array([bool(t) for t in st.joined_needs], dtype=np.bool_)[rows]
+        has_offers = np.array([bool(t) for t in st.joined_offers], dtype=np.bool_)[cols]
+        return np.asarray(z * np.outer(has_needs, has_offers), dtype=np.float32)
 
     def _channels(self) -> list[Vectors]:
         return [self.dense] if self.lexical is None else [self.dense, self.lexical]
@@ -238,6 +260,9 @@ class StatementScorer:
         z_best = pool_offers(
             self.need_offer_z(need_rows, offer_rows), col_of, len(cols), self.config.offer_softness
         )
+        if self.joined is not None:
+            owner = np.searchsorted(rows, st.need_owner[need_rows])
+            z_best += np.float32(self.config.joined_weight) * self.joined_z(rows, cols)[owner]
         has_offers = np.zeros(len(cols), dtype=np.bool_)
         has_offers[col_of] = True
         best = self._calibrate(z_best) * has_offers
@@ -259,7 +284,26 @@ class StatementScorer:
         self, statements: Statements, dense: Vectors, lexical: Vectors | None
     ) -> StatementScorer:
         """The same calibration over another statement set (the event after a walk-in)."""
-        return StatementScorer(statements, dense, lexical, self.need_offer, self.text, self.config)
+        return StatementScorer(
+            statements, dense, lexical, self.need_offer, self.text, self.config, self.joined
+        )
+
+
+def _fit_joined(statements: Statements, dense: Vectors, config: AffinityConfig) -> Fusion | None:
+    """The joined-sides channel's calibration: robust statistics of every (needs, offers) cosine
+    between two different profiles; ``None`` when ``joined_weight`` is 0."""
+    if config.joined_weight == 0.0:
+        return None
+    if dense.joined_needs is None or dense.joined_offers is None:
+        raise ValueError(
+            "dense: no vectors of the joined sides (encode_statements(..., joined=True) makes them); "
+            "or switch the channel off with AffinityConfig(joined_weight=0)"
+        )
+    needers = np.flatnonzero([bool(t) for t in statements.joined_needs])
+    offerers = np.flatnonzero([bool(t) for t in statements.joined_offers])
+    rows = needers[sample_rows(len(needers))]
+    block = dense.joined_needs[rows] @ dense.joined_offers[offerers].T
+    return Fusion.fit([block[rows[:, None] != offerers[None, :]]], [1.0])
 
 
 def pool_offers(z: F32, col_of: I64, n_cols: int, softness: float) -> F32:
@@ -459,7 +503,8 @@ def affinity_from_vectors(
         >>> from matcher.statements import Statements
         >>> p = [Profile(id=i, organisation=i, sector="public", needs=("x",), offers=("y",)) for i in "ab"]
         >>> e = np.eye(2, dtype=np.float32)
-        >>> v = Vectors(needs=e[[0, 0]], offers=e[[1, 1]], texts=np.zeros((2, 2), np.float32))
+        >>> needs, offers, blank = e[[0, 0]], e[[1, 1]], np.zeros((2, 2), np.float32)
+        >>> v = Vectors(needs, offers, blank, joined_needs=needs, joined_offers=offers)
         >>> affinity_from_vectors(p, v).matrix.shape
         (2, 2)
     """
@@ -503,12 +548,17 @@ def _check_vectors(statements: Statements, vectors: Vectors, name: str) -> None:
     got = (vectors.needs.shape[0], vectors.offers.shape[0], vectors.texts.shape[0])
     if expected != got:
         raise ValueError(f"{name}: vectors for (needs, offers, texts) = {got}, statements are {expected}")
+    for side in ("joined_needs", "joined_offers"):
+        rows = getattr(vectors, side)
+        if rows is not None and rows.shape[0] != len(statements.texts):
+            n = len(statements.texts)
+            raise ValueError(f"{name}: {rows.shape[0]} rows of {side}, expected one per profile ({n})")
 
 
 def lexical_space(statements: Statements, config: AffinityConfig) -> CharNgramSpace | None:
     """Fit the lexical channel on an event's texts; ``None`` when the event has no text at all
     (nothing for the channel to compare, so scores come from the other components)."""
-    texts = statements.all_texts()
+    texts = statements.all_texts(joined=False)
     return CharNgramSpace(dims=config.lexical_dims).fit(texts) if texts else None
 
 
@@ -535,7 +585,7 @@ def affinity(
     if embedder is None:
         embedder = Embedder()
     statements = Statements.of(profiles)
-    dense = encode_statements(statements, embedder)
+    dense = encode_statements(statements, embedder, joined=config.joined_weight > 0)
     space = lexical_space(statements, config) if config.lexical_weight > 0 else None
-    lexical = encode_statements(statements, space) if space is not None else None
+    lexical = encode_statements(statements, space, joined=False) if space is not None else None
     return affinity_from_vectors(profiles, dense, lexical, config, exclude=exclude, opted_out=opted_out)

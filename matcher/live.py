@@ -53,17 +53,30 @@ def _grow(matrix: F32, row: F32, col: F32) -> F32:
     return out
 
 
+def _stack(a: F32 | None, b: F32 | None) -> F32 | None:
+    return None if a is None or b is None else np.vstack([a, b]).astype(np.float32)
+
+
 def _concat(a: Vectors, b: Vectors) -> Vectors:
     return Vectors(
         np.vstack([a.needs, b.needs]).astype(np.float32),
         np.vstack([a.offers, b.offers]).astype(np.float32),
         np.vstack([a.texts, b.texts]).astype(np.float32),
+        _stack(a.joined_needs, b.joined_needs),
+        _stack(a.joined_offers, b.joined_offers),
     )
 
 
 def _drop(v: Vectors, st: Statements, index: int) -> Vectors:
+    def without(rows: F32 | None) -> F32 | None:
+        return None if rows is None else np.delete(rows, index, 0)
+
     return Vectors(
-        v.needs[st.need_owner != index], v.offers[st.offer_owner != index], np.delete(v.texts, index, 0)
+        v.needs[st.need_owner != index],
+        v.offers[st.offer_owner != index],
+        np.delete(v.texts, index, 0),
+        without(v.joined_needs),
+        without(v.joined_offers),
     )
 
 
@@ -91,8 +104,10 @@ class LiveAffinity:
         self._space: CharNgramSpace | None = None
         if self.config.lexical_weight > 0:
             self._space = lexical_space(statements, self.config)
-        dense = encode_statements(statements, embedder)
-        lexical = encode_statements(statements, self._space) if self._space is not None else None
+        joined = self.config.joined_weight > 0
+        dense = encode_statements(statements, embedder, joined=joined)
+        space = self._space
+        lexical = encode_statements(statements, space, joined=False) if space is not None else None
         self._affinity = affinity_from_vectors(
             profiles, dense, lexical, self.config, exclude=self.exclude, opted_out=self.opted_out
         )
@@ -111,10 +126,11 @@ class LiveAffinity:
         statements = Statements.of(profiles)
         new = Statements.of([profile])
         scorer = aff.scorer
-        dense = _concat(scorer.dense, encode_statements(new, self.embedder))
+        joined = self.config.joined_weight > 0
+        dense = _concat(scorer.dense, encode_statements(new, self.embedder, joined=joined))
         lexical = None
         if scorer.lexical is not None and self._space is not None:
-            lexical = _concat(scorer.lexical, encode_statements(new, self._space))
+            lexical = _concat(scorer.lexical, encode_statements(new, self._space, joined=False))
         scorer = scorer.with_profiles(statements, dense, lexical)
         self._affinity = self._extend(aff, profiles, scorer)
 

@@ -99,6 +99,9 @@ class Statements:
 
     ``need_owner[r]`` is the index (in the profile list) of the profile whose need is
     ``needs[r]``; owners are non-decreasing. ``texts[i]`` is :func:`profile_text` of profile i.
+    ``joined_needs[i]`` / ``joined_offers[i]`` are all of profile i's needs / offers in one text
+    (``""`` when it has none): the dense channel also embeds each side whole, so that what a
+    profile asks for as a whole can meet what another offers as a whole.
     """
 
     needs: tuple[str, ...]
@@ -106,6 +109,8 @@ class Statements:
     offers: tuple[str, ...]
     offer_owner: I64
     texts: tuple[str, ...]
+    joined_needs: tuple[str, ...] = ()
+    joined_offers: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, profiles: Sequence[Profile]) -> Statements:
@@ -129,34 +134,59 @@ class Statements:
             offers=tuple(offers),
             offer_owner=np.asarray(offer_owner, dtype=np.int64),
             texts=tuple(profile_text(p) for p in profiles),
+            joined_needs=tuple(join_side(p.needs) for p in profiles),
+            joined_offers=tuple(join_side(p.offers) for p in profiles),
         )
 
-    def all_texts(self) -> list[str]:
-        """Every distinct text once, in first-seen order (what an encoder must embed)."""
-        return list(dict.fromkeys((*self.needs, *self.offers, *(t for t in self.texts if t))))
+    def all_texts(self, *, joined: bool = True) -> list[str]:
+        """Every distinct text once, in first-seen order (what an encoder must embed); with
+        ``joined=False`` without the joined sides (the lexical channel reads statements only)."""
+        sides = (*self.joined_needs, *self.joined_offers) if joined else ()
+        return list(dict.fromkeys((*self.needs, *self.offers, *(t for t in (*self.texts, *sides) if t))))
+
+
+def join_side(statements: Sequence[str]) -> str:
+    """One side of a profile (its needs or its offers) as one text: the non-blank statements
+    joined with ". ".
+
+    Example:
+        >>> join_side(["kotihoito", " ", "ruokapalvelu"])
+        'kotihoito. ruokapalvelu'
+    """
+    return ". ".join(s.strip() for s in statements if s.strip())
 
 
 @dataclass(frozen=True)
 class Vectors:
-    """One channel's vectors for :class:`Statements`: rows L2-normalised, zero rows for blank texts."""
+    """One channel's vectors for :class:`Statements`: rows L2-normalised, zero rows for blank texts.
+
+    ``joined_needs`` / ``joined_offers`` (one row per profile) are the joined sides' vectors;
+    the dense channel has them, the lexical channel does not (``None``).
+    """
 
     needs: F32
     offers: F32
     texts: F32
+    joined_needs: F32 | None = None
+    joined_offers: F32 | None = None
 
     @classmethod
-    def from_lookup(cls, statements: Statements, lookup: dict[str, F32], dim: int) -> Vectors:
+    def from_lookup(
+        cls, statements: Statements, lookup: dict[str, F32], dim: int, *, joined: bool = True
+    ) -> Vectors:
         """Assemble from a text → vector mapping (blank profile texts get zero rows)."""
 
         def stack(texts: Sequence[str]) -> F32:
             rows = [lookup[t] if t else np.zeros(dim, np.float32) for t in texts]
             return np.asarray(np.vstack(rows) if rows else np.zeros((0, dim)), dtype=np.float32)
 
-        return cls(stack(statements.needs), stack(statements.offers), stack(statements.texts))
+        sides = (stack(statements.joined_needs), stack(statements.joined_offers)) if joined else (None, None)
+        return cls(stack(statements.needs), stack(statements.offers), stack(statements.texts), *sides)
 
 
-def encode_statements(statements: Statements, encoder: Encoder) -> Vectors:
-    """Embed every distinct text of ``statements`` once with ``encoder``.
+def encode_statements(statements: Statements, encoder: Encoder, *, joined: bool = True) -> Vectors:
+    """Embed every distinct text of ``statements`` once with ``encoder``; ``joined``: the joined
+    sides too (the dense channel), not for the lexical channel, which reads statements only.
 
     Example:
         >>> from matcher.statements import Statements
@@ -166,14 +196,14 @@ def encode_statements(statements: Statements, encoder: Encoder) -> Vectors:
         >>> encode_statements(Statements.of([p]), Ones()).needs.shape
         (1, 2)
     """
-    texts = statements.all_texts()
+    texts = statements.all_texts(joined=joined)
     if not texts:
-        return Vectors.from_lookup(statements, {}, 1)
+        return Vectors.from_lookup(statements, {}, 1, joined=joined)
     matrix = np.asarray(encoder.encode(texts), dtype=np.float32)
     if matrix.ndim != 2 or matrix.shape[0] != len(texts):
         raise ValueError(f"encoder: returned shape {matrix.shape} for {len(texts)} texts; expected (n, d)")
     lookup = dict(zip(texts, matrix, strict=True))
-    return Vectors.from_lookup(statements, lookup, matrix.shape[1])
+    return Vectors.from_lookup(statements, lookup, matrix.shape[1], joined=joined)
 
 
 class CharNgramSpace:

@@ -65,10 +65,12 @@ def test_soft_pooling_rewards_a_second_good_offer_and_only_then() -> None:
         for k in range(2, 8)
     ]
     people = [needer, one, two, *others]
-    hard = affinity(people, EMB, AffinityConfig(lexical_weight=0.0)).components["complementarity"]
-    soft = affinity(people, EMB, AffinityConfig(lexical_weight=0.0, offer_softness=1.0)).components[
+    hard = affinity(people, EMB, AffinityConfig(lexical_weight=0.0, joined_weight=0.0)).components[
         "complementarity"
     ]
+    soft = affinity(
+        people, EMB, AffinityConfig(lexical_weight=0.0, joined_weight=0.0, offer_softness=1.0)
+    ).components["complementarity"]
     assert soft[0, 2] - hard[0, 2] > soft[0, 1] - hard[0, 1] >= -1e-6
 
 

@@ -81,8 +81,9 @@ def test_suggest_from_affinity_keeps_every_rule_on_random_vectors(
         return m / np.linalg.norm(m, axis=1, keepdims=True)
 
     texts = unit(len(st_.texts)) * np.array([[bool(t)] for t in st_.texts], dtype=np.float32)
+    sides = (unit(len(profiles)), unit(len(profiles)))
     aff = affinity_from_vectors(
-        profiles, Vectors(unit(len(st_.needs)), unit(len(st_.offers)), texts), config=NO_LEX
+        profiles, Vectors(unit(len(st_.needs)), unit(len(st_.offers)), texts, *sides), config=NO_LEX
     )
     exclude = [(f"p{int(rng.integers(n))}", f"p{int(rng.integers(n))}") for _ in range(2)]
     config = SuggestConfig(max_per_organisation=limit, max_exposure=int(rng.integers(1, 2 * k + 1)))
