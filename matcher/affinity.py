@@ -75,6 +75,7 @@ __all__ = [
     "affinity",
     "affinity_from_vectors",
     "default_sector_weights",
+    "encode_channels",
 ]
 
 COMPONENTS: tuple[str, ...] = ("complementarity", "theme", "similarity", "sector", "region")
@@ -562,6 +563,16 @@ def lexical_space(statements: Statements, config: AffinityConfig) -> CharNgramSp
     return CharNgramSpace(dims=config.lexical_dims).fit(texts) if texts else None
 
 
+def encode_channels(
+    statements: Statements, embedder: Encoder, space: CharNgramSpace | None, config: AffinityConfig
+) -> tuple[Vectors, Vectors | None]:
+    """Vectors of both channels: the dense one (with the joined sides where the config uses
+    them) and the lexical one in a fitted ``space`` (statements only; ``None`` without a space)."""
+    dense = encode_statements(statements, embedder, joined=config.joined_weight > 0)
+    lexical = encode_statements(statements, space, joined=False) if space is not None else None
+    return dense, lexical
+
+
 def affinity(
     profiles: Sequence[Profile],
     embedder: Encoder | None = None,
@@ -585,7 +596,6 @@ def affinity(
     if embedder is None:
         embedder = Embedder()
     statements = Statements.of(profiles)
-    dense = encode_statements(statements, embedder, joined=config.joined_weight > 0)
     space = lexical_space(statements, config) if config.lexical_weight > 0 else None
-    lexical = encode_statements(statements, space, joined=False) if space is not None else None
+    dense, lexical = encode_channels(statements, embedder, space, config)
     return affinity_from_vectors(profiles, dense, lexical, config, exclude=exclude, opted_out=opted_out)

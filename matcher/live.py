@@ -32,6 +32,7 @@ from matcher.affinity import (
     _apply_exclusions,
     affinity_from_vectors,
     combine,
+    encode_channels,
     exclusion_mask,
     lexical_space,
     region_factor,
@@ -39,7 +40,7 @@ from matcher.affinity import (
     theme_overlap,
 )
 from matcher.profile import Profile
-from matcher.statements import F32, CharNgramSpace, Encoder, Statements, Vectors, encode_statements
+from matcher.statements import F32, CharNgramSpace, Encoder, Statements, Vectors
 from matcher.suggest import SuggestConfig, Suggestion, suggest_from_affinity
 
 
@@ -104,10 +105,7 @@ class LiveAffinity:
         self._space: CharNgramSpace | None = None
         if self.config.lexical_weight > 0:
             self._space = lexical_space(statements, self.config)
-        joined = self.config.joined_weight > 0
-        dense = encode_statements(statements, embedder, joined=joined)
-        space = self._space
-        lexical = encode_statements(statements, space, joined=False) if space is not None else None
+        dense, lexical = encode_channels(statements, embedder, self._space, self.config)
         self._affinity = affinity_from_vectors(
             profiles, dense, lexical, self.config, exclude=self.exclude, opted_out=self.opted_out
         )
@@ -126,11 +124,12 @@ class LiveAffinity:
         statements = Statements.of(profiles)
         new = Statements.of([profile])
         scorer = aff.scorer
-        joined = self.config.joined_weight > 0
-        dense = _concat(scorer.dense, encode_statements(new, self.embedder, joined=joined))
+        space = self._space if scorer.lexical is not None else None
+        new_dense, new_lexical = encode_channels(new, self.embedder, space, self.config)
+        dense = _concat(scorer.dense, new_dense)
         lexical = None
-        if scorer.lexical is not None and self._space is not None:
-            lexical = _concat(scorer.lexical, encode_statements(new, self._space, joined=False))
+        if scorer.lexical is not None and new_lexical is not None:
+            lexical = _concat(scorer.lexical, new_lexical)
         scorer = scorer.with_profiles(statements, dense, lexical)
         self._affinity = self._extend(aff, profiles, scorer)
 

@@ -71,8 +71,8 @@ class GramLSA:
 
     The eigen-solve runs on one BLAS thread: at these sizes (a few thousand rows) OpenBLAS's
     threaded QR is slower than one thread even on two idle cores, and on cores that other work
-    holds it stalls (one 1,395 x 202 QR took 2.2 s instead of 23 ms; /tmp measurement of
-    2026-12-03 at load 2, recorded in bench/results/engine_speed.md).
+    holds it stalls (measured while writing this, 2026-12-03, load 2 on 2 cores: a 1,395 x 202
+    QR took 23 ms on one thread and 184 ms median, up to 2.2 s, on two).
 
     ``fit(x)`` keeps ``x`` (the corpus rows, sparse) and the projection ``U / s``; ``rows_`` holds
     the corpus's reduced rows ``U s`` and ``transform`` maps new rows as ``(x_new xᵀ) U / s``.
