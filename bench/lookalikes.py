@@ -256,7 +256,10 @@ class LookalikeScores:
     """Per-seeker figures of one method, in the order of ``event.seekers``.
 
     ``precision`` = hits / 5, ``recall`` = hits / 3, ``rr`` = 1 / rank of the first provider (0 if
-    none), ``distractor_hits`` = distractors in the list, ``distractor_pairs`` = its distractors.
+    none), ``distractor_hits`` = distractors in the list, ``distractor_pairs`` = its distractors,
+    ``distractors_first`` = distractors in the list's first 3 places, where a perfect list holds
+    only the 3 providers (a full list of 5 has 2 places left, and the look-alikes, being on the
+    same topic, are what a good ranker puts there: that is what the 5 % target counts).
     """
 
     precision: list[float] = field(default_factory=list)
@@ -264,6 +267,7 @@ class LookalikeScores:
     rr: list[float] = field(default_factory=list)
     distractor_hits: list[int] = field(default_factory=list)
     distractor_pairs: list[int] = field(default_factory=list)
+    distractors_first: list[int] = field(default_factory=list)
 
     def distractor_share(self) -> float:
         """Distractors suggested over all (seeker, distractor) pairs (0 with no pairs)."""
@@ -308,6 +312,7 @@ def score(lists: Lists, event: LookalikeEvent) -> LookalikeScores:
         out.rr.append(next((1 / (r + 1) for r, h in enumerate(hits) if h), 0.0))
         out.distractor_hits.append(sum(j in event.distractors[s] for j in top))
         out.distractor_pairs.append(len(event.distractors[s]))
+        out.distractors_first.append(sum(j in event.distractors[s] for j in top[:N_PROVIDERS]))
     return out
 
 
@@ -356,18 +361,20 @@ def render(results: Mapping[str, LookalikeScores], event: LookalikeEvent) -> str
     Example:
         >>> ev = build_event(load()[:1])
         >>> print(render({"none": score([[] for _ in ev.profiles], ev)}, ev).splitlines()[2])
-        | none | 0.000 (0.000-0.000) | 0.000 | 0.000 | 0 / 2 (0.0 %) |
+        | none | 0.000 (0.000-0.000) | 0.000 | 0.000 | 0 / 2 (0.0 %) | 0 / 2 (0.0 %) |
     """
     lines = [
-        "| method | precision@5 (95 % interval) | recall@5 | MRR | distractors suggested |",
-        "|---|---|---|---|---|",
+        "| method | precision@5 (95 % interval) | recall@5 | MRR | distractors suggested "
+        "| distractors in the first 3 places |",
+        "|---|---|---|---|---|---|",
     ]
     for name, s in results.items():
         p, lo, hi = s.interval("precision")
         hits, pairs = sum(s.distractor_hits), sum(s.distractor_pairs)
         lines.append(
             f"| {name} | {p:.3f} ({lo:.3f}-{hi:.3f}) | {np.mean(s.recall):.3f} | {np.mean(s.rr):.3f} "
-            f"| {hits} / {pairs} ({100 * s.distractor_share():.1f} %) |"
+            f"| {hits} / {pairs} ({100 * s.distractor_share():.1f} %) "
+            f"| {sum(s.distractors_first)} / {pairs} ({100 * sum(s.distractors_first) / max(pairs, 1):.1f} %) |"
         )
     tp, td = theme_check(event)
     lines += [

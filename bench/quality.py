@@ -15,6 +15,9 @@ Protocol (issue 14):
 * Intervals: 95 % percentile bootstrap over people (pooled over the held-out events).
 * Every method proposes k = 5 partners per person, never of the same organisation, and gets the
   same profile fields (:func:`bench.baselines.profile_document`).
+* The hand-written look-alike set (:mod:`bench.lookalikes`: 20 Finnish cases, each a need, 3
+  providers in other words and 2 look-alike distractors) gets every row that reads no answers,
+  with precision@5 (ceiling 0.6), MRR and the share of distractors suggested.
 * The last column runs the same method on the generator before issue 14 (its seeds 0-4,
   ``cross_share=0.85, free_metadata=False``), where the old headline figures came from.
 
@@ -33,6 +36,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,6 +58,11 @@ HELD_OUT_SEEDS = tuple(range(100, 110))
 RESULTS = HEADLINES.parent / "results" / "engine_quality.md"
 Lists = list[list[int]]
 F64 = NDArray[np.float64]
+
+
+class _HasProfiles(Protocol):
+    @property
+    def profiles(self) -> list[Profile]: ...
 
 
 @dataclass(frozen=True)
@@ -278,7 +287,17 @@ def methods(embedder: Embedder, config: SuggestConfig, chosen: SuggestConfig | N
     return rows
 
 
-def warm(events: Sequence[PlantedEvent], embedder: Embedder) -> None:
+def lookalike_set(rows: Sequence[Method], embedder: Embedder) -> str:
+    """Every row that reads no answers, on the hand-written look-alike set (:mod:`bench.lookalikes`)."""
+    from bench import lookalikes
+
+    event = lookalikes.build_event(lookalikes.load())
+    warm([event], embedder)
+    methods = {m.name: m.run for m in rows if m.sees_labels is None}
+    return lookalikes.render(lookalikes.run(methods, event), event)
+
+
+def warm(events: Sequence[_HasProfiles], embedder: Embedder) -> None:
     """Embed every text of ``events`` in one batch (the model's cache keeps them)."""
     texts: set[str] = set()
     for event in events:
@@ -426,10 +445,14 @@ def main() -> None:
         f"Run of {now()}, load {before} → {load()}, {machine()} (`{command}`; `results/engine_quality.md`)"
     )
     versus = old_against_new(held_scores, old_scores)
+    looks = (
+        "\n\n## Hand-written look-alike set (`bench.lookalikes`, 20 Finnish cases)\n\n"
+        f"{lookalike_set(rows, embedder)}"
+    )
     outside = "" if args.no_outside else f"\n\n## Outside sets\n\n{outside_sets()}"
     headline = (
         f"{state}. {setting}\n\n{table(rows, held_scores, dev_scores, old_scores, full=False)}\n\n"
-        f"Old against new, precision@5:\n\n{versus}{outside}"
+        f"Old against new, precision@5:\n\n{versus}{looks}{outside}"
     )
     detail = "\n\n".join(
         [
@@ -437,7 +460,7 @@ def main() -> None:
             f"{state}.\n\n{setting} Intervals: 95 % bootstrap over people. Held-out unless the "
             "column says otherwise. See the module docstring of `bench/quality.py` for the protocol.",
             table(rows, held_scores, dev_scores, old_scores, full=True),
-            f"## Old against new (precision@5)\n\n{versus}{outside}",
+            f"## Old against new (precision@5)\n\n{versus}{looks}{outside}",
             "## Does the metadata give the answer away? (`bench.leaks`)\n\nRankers that read no text, on "
             f"`generate_event({args.orgs}, seed=s)` for s in {LEAK_SEEDS[0]}-{LEAK_SEEDS[-1]} (the fitted one "
             f"learnt on the dev seeds). New generator:\n\n{format_table(leaks_new)}\n\n"

@@ -258,9 +258,11 @@ class StatementScorer:
         if need_rows.size == 0 or offer_rows.size == 0:
             return out
         col_of = np.searchsorted(cols, st.offer_owner[offer_rows])
-        z_best = pool_offers(
-            self.need_offer_z(need_rows, offer_rows), col_of, len(cols), self.config.offer_softness
-        )
+        z = self.need_offer_z(need_rows, offer_rows)
+        if self.config.offer_top_k > 1:
+            z_best = top_k_mean_offers(z, col_of, len(cols), self.config.offer_top_k)
+        else:
+            z_best = pool_offers(z, col_of, len(cols), self.config.offer_softness)
         if self.joined is not None:
             owner = np.searchsorted(rows, st.need_owner[need_rows])
             z_best += np.float32(self.config.joined_weight) * self.joined_z(rows, cols)[owner]
@@ -334,6 +336,38 @@ def pool_offers(z: F32, col_of: I64, n_cols: int, softness: float) -> F32:
     total = _segment_reduce(e, col_of, n_cols, np.add, axis=1)
     soft = top + tau * np.log(np.maximum(total, np.float32(1.0)))
     return np.asarray(soft, dtype=np.float32)
+
+
+def top_k_mean_offers(z: F32, col_of: I64, n_cols: int, k: int) -> F32:
+    """Pool each need's z-scores over each profile's offers: the mean of its ``k`` best offers.
+
+    ``z``: (needs, offers), offers grouped by profile (``col_of``, non-decreasing). A profile
+    with fewer than ``k`` offers gets the mean of all of them, so a short profile is not marked
+    down for being short. ``k`` = 1 is the best offer (:func:`pool_offers` with softness 0). A
+    body of work that meets a need several times over counts for more than one lucky phrase
+    (the expertise set's top-3-mean baselines, bench/expertise.py).
+
+    Example:
+        >>> z = np.array([[2.0, 0.0, 1.0, 3.0]], np.float32)
+        >>> top_k_mean_offers(z, np.array([0, 0, 0, 1]), 2, 2).tolist()
+        [[1.5, 3.0]]
+    """
+    if k < 1:
+        raise ValueError(f"k: must be a positive number of offers, got {k!r}")
+    if z.size == 0:
+        return np.zeros((z.shape[0], n_cols), dtype=np.float32)
+    zz = z.astype(np.float64)
+    span = float(zz.max() - zz.min()) + 1.0
+    # Keys of profile c lie in [c·span - max, c·span - min]: one sort per row orders each
+    # profile's offers by falling z while every offer stays in its profile's block.
+    key = np.sort(col_of[None, :] * span - zz, axis=1)
+    ranked = col_of[None, :] * span - key
+    start = np.searchsorted(col_of, np.arange(n_cols))
+    rank = np.arange(len(col_of)) - start[col_of]
+    keep = (rank < k).astype(np.float64)
+    total = _segment_reduce((ranked * keep).astype(np.float32), col_of, n_cols, np.add, axis=1)
+    count = np.bincount(col_of, minlength=n_cols)
+    return np.asarray(total / np.maximum(np.minimum(count, k), 1).astype(np.float32), dtype=np.float32)
 
 
 def _segment_reduce(values: F32, segment: I64, n_segments: int, ufunc: np.ufunc, *, axis: int) -> F32:

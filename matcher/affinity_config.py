@@ -66,6 +66,9 @@ class AffinityConfig:
             half it tied with the maximum (τ 0.5-2: 0.236-0.239 against 0.238), on planted Finnish
             events τ = 2 lowered precision@5 (0.231 against 0.239), and it costs about 0.26 s CPU
             at 1,300 participants (bench/results/expertise.md).
+        offer_top_k: pooling of one need over the other profile's offers as the mean of its k
+            best offers (:func:`matcher.affinity.top_k_mean_offers`; 1 = the best offer only,
+            the default). Exclusive with ``offer_softness``.
         dense_weight, lexical_weight: fusion weights of the dense and the character n-gram
             channel, applied to per-channel z-scores (0 switches a channel off). Default 1.0 and
             0.5 (issue 9): fitted on the development parts of both outside checks, the planted
@@ -102,6 +105,7 @@ class AffinityConfig:
     similarity_weight: float = 0.2
     need_max_weight: float = 0.5
     offer_softness: float = 0.0
+    offer_top_k: int = 1
     dense_weight: float = 1.0
     lexical_weight: float = 0.5
     joined_weight: float = 2.0
@@ -130,6 +134,10 @@ class AffinityConfig:
                 raise ValueError(f"{name}: must be a non-negative number, got {getattr(self, name)!r}")
         if not self.offer_softness >= 0.0:
             raise ValueError(f"offer_softness: must be a non-negative number, got {self.offer_softness!r}")
+        if not (isinstance(self.offer_top_k, int) and self.offer_top_k >= 1):
+            raise ValueError(f"offer_top_k: must be a whole number ≥ 1, got {self.offer_top_k!r}")
+        if self.offer_top_k > 1 and self.offer_softness > 0:
+            raise ValueError("offer_top_k, offer_softness: pick one pooling (a top-k mean or a soft maximum)")
         if not 0.0 <= self.need_max_weight <= 1.0:
             raise ValueError(f"need_max_weight: must lie in [0, 1], got {self.need_max_weight!r}")
         if self.dense_weight + self.lexical_weight <= 0:

@@ -169,6 +169,7 @@ def test_score_on_hand_made_lists(event: lk.LookalikeEvent) -> None:
     assert s.recall[0] == pytest.approx(2 / 3)
     assert s.rr[:2] == [0.5, 0.0]
     assert s.distractor_hits[:2] == [1, 2]
+    assert s.distractors_first[:2] == [1, 2]  # seeker 0's distractor is 1st; seeker 1's are 1st and 2nd
     assert s.distractor_share() == pytest.approx(3 / (2 * N_CASES))
     mean, low, high = s.interval("precision")
     assert mean == pytest.approx(0.4 / N_CASES) and low <= mean <= high
@@ -199,6 +200,15 @@ def test_a_repeated_suggestion_counts_once(event: lk.LookalikeEvent) -> None:
     lists[s0] = [p1, p1, p1, d1, d1]
     s = score(lists, event)
     assert s.precision[0] == 0.2 and s.distractor_hits[0] == 1
+    assert s.distractors_first[0] == 1  # [p1, d1] after the repeats go: d1 is 2nd
+
+
+def test_a_distractor_after_the_third_place_is_not_counted_first(event: lk.LookalikeEvent) -> None:
+    lists = _empty(event)
+    s0 = event.seekers[0]
+    lists[s0] = [*sorted(event.good[s0]), *sorted(event.distractors[s0])]
+    s = score(lists, event)
+    assert s.distractor_hits[0] == 2 and s.distractors_first[0] == 0
 
 
 def test_score_wants_one_list_per_profile(event: lk.LookalikeEvent) -> None:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.expertise import loss_parts
-from matcher.affinity import AffinityConfig, affinity, pool_offers
+from matcher.affinity import AffinityConfig, affinity, pool_offers, top_k_mean_offers
 from matcher.profile import Profile
 from matcher.statements import split_passages
 from tests.test_affinity import EMB, PHRASES
@@ -40,6 +40,68 @@ def test_pool_offers_equals_a_loop_over_each_profiles_offers(
             want = vals.max() if tau == 0 else tau * np.log(np.exp(vals / tau).sum())
             assert got[i, c] == pytest.approx(want, abs=1e-4)
             assert got[i, c] >= vals.max() - 1e-5  # a soft maximum never falls below the best offer
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    counts=st.lists(st.integers(1, 6), min_size=1, max_size=6),
+    needs=st.integers(1, 4),
+    k=st.integers(1, 7),
+    seed=st.integers(0, 10_000),
+)
+def test_top_k_mean_equals_a_sort_of_each_profiles_offers(
+    counts: list[int], needs: int, k: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    col_of = np.repeat(np.arange(len(counts)), counts)
+    z = rng.normal(0, 3, (needs, len(col_of))).astype(np.float32)
+    if seed % 3 == 0:
+        z = np.round(z)  # ties
+    got = top_k_mean_offers(z, col_of, len(counts), k)
+    for i in range(needs):
+        for c in range(len(counts)):
+            vals = np.sort(z[i, col_of == c].astype(np.float64))[::-1]
+            assert got[i, c] == pytest.approx(vals[:k].mean(), abs=1e-4)
+    if k == 1:
+        np.testing.assert_array_equal(got, pool_offers(z, col_of, len(counts), 0.0))
+
+
+def test_top_k_pooling_ranks_a_profile_with_three_good_offers_above_one_lucky_offer() -> None:
+    needer = Profile(id="a", organisation="A", sector="private", needs=(PHRASES[1],), offers=(PHRASES[9],))
+    lucky = Profile(id="b", organisation="B", sector="public", offers=(PHRASES[1], PHRASES[5], PHRASES[6]))
+    steady = Profile(
+        id="c",
+        organisation="C",
+        sector="public",
+        offers=(PHRASES[1] + " ja muuta", PHRASES[1] + " ja lisää", PHRASES[1] + " sekä tukea"),
+    )
+    others = [
+        Profile(
+            id=f"x{k}",
+            organisation=f"X{k}",
+            sector="third_sector",
+            offers=(PHRASES[k],),
+            needs=(PHRASES[k + 1],),
+        )
+        for k in range(2, 8)
+    ]
+    people = [needer, lucky, steady, *others]
+    config = AffinityConfig(lexical_weight=0.0, joined_weight=0.0, offer_top_k=3)
+    comp = affinity(people, EMB, config).components["complementarity"]
+    assert comp[0, 2] > comp[0, 1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"offer_top_k": 0}, "offer_top_k"),
+        ({"offer_top_k": 2.5}, "offer_top_k"),
+        ({"offer_top_k": 3, "offer_softness": 1.0}, "offer_softness"),
+    ],
+)
+def test_bad_top_k_is_named(kwargs: dict[str, float], named: str) -> None:
+    with pytest.raises(ValueError, match=named):
+        AffinityConfig(**kwargs)  # type: ignore[arg-type]
 
 
 def test_soft_pooling_rewards_a_second_good_offer_and_only_then() -> None:
