@@ -275,12 +275,12 @@ class LookalikeScores:
         return sum(self.distractor_hits) / pairs if pairs else 0.0
 
     def interval(self, name: str) -> tuple[float, float, float]:
-        """Mean and 95 % bootstrap interval over seekers of ``precision``, ``recall``, ``rr`` or
-        ``distractor_share`` (then per seeker: its distractors suggested / its distractors)."""
-        if name == "distractor_share":
-            values = [
-                h / p if p else 0.0 for h, p in zip(self.distractor_hits, self.distractor_pairs, strict=True)
-            ]
+        """Mean and 95 % bootstrap interval over seekers of ``precision``, ``recall``, ``rr``,
+        ``distractor_share`` (then per seeker: its distractors suggested / its distractors) or
+        ``first_share`` (its distractors in the first 3 places / its distractors)."""
+        if name in ("distractor_share", "first_share"):
+            hits = self.distractor_hits if name == "distractor_share" else self.distractors_first
+            values = [h / p if p else 0.0 for h, p in zip(hits, self.distractor_pairs, strict=True)]
         else:
             values = [float(v) for v in getattr(self, name)]
         x = np.asarray(values, dtype=np.float64)
@@ -361,20 +361,26 @@ def render(results: Mapping[str, LookalikeScores], event: LookalikeEvent) -> str
     Example:
         >>> ev = build_event(load()[:1])
         >>> print(render({"none": score([[] for _ in ev.profiles], ev)}, ev).splitlines()[2])
-        | none | 0.000 (0.000-0.000) | 0.000 | 0.000 | 0 / 2 (0.0 %) | 0 / 2 (0.0 %) |
+        | none | 0.000 (0.000-0.000) | 0.000 | 0.000 | 0 / 2 (0 %, 0-0) | 0 / 2 (0 %, 0-0) |
     """
     lines = [
-        "| method | precision@5 (95 % interval) | recall@5 | MRR | distractors suggested "
-        "| distractors in the first 3 places |",
+        "| method | precision@5 (95 % interval) | recall@5 | MRR | distractors suggested (95 % interval) "
+        "| distractors in the first 3 places (95 % interval) |",
         "|---|---|---|---|---|---|",
     ]
     for name, s in results.items():
         p, lo, hi = s.interval("precision")
-        hits, pairs = sum(s.distractor_hits), sum(s.distractor_pairs)
+        pairs = sum(s.distractor_pairs)
+        shares = [
+            f"{sum(hits)} / {pairs} ({100 * m:.0f} %, {100 * a:.0f}-{100 * b:.0f})"
+            for hits, (m, a, b) in (
+                (s.distractor_hits, s.interval("distractor_share")),
+                (s.distractors_first, s.interval("first_share")),
+            )
+        ]
         lines.append(
             f"| {name} | {p:.3f} ({lo:.3f}-{hi:.3f}) | {np.mean(s.recall):.3f} | {np.mean(s.rr):.3f} "
-            f"| {hits} / {pairs} ({100 * s.distractor_share():.1f} %) "
-            f"| {sum(s.distractors_first)} / {pairs} ({100 * sum(s.distractors_first) / max(pairs, 1):.1f} %) |"
+            f"| {shares[0]} | {shares[1]} |"
         )
     tp, td = theme_check(event)
     lines += [

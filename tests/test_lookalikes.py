@@ -174,6 +174,7 @@ def test_score_on_hand_made_lists(event: lk.LookalikeEvent) -> None:
     mean, low, high = s.interval("precision")
     assert mean == pytest.approx(0.4 / N_CASES) and low <= mean <= high
     assert s.interval("distractor_share")[0] == pytest.approx((0.5 + 1.0) / N_CASES)
+    assert s.interval("first_share")[0] == pytest.approx((0.5 + 1.0) / N_CASES)
 
 
 def test_the_ceiling_is_three_fifths(event: lk.LookalikeEvent) -> None:
@@ -245,7 +246,7 @@ def test_run_and_render_give_one_row_per_method(event: lk.LookalikeEvent) -> Non
     results = run({"oracle": oracle, "nothing": lambda ps: _empty(event)}, event)
     assert results["oracle"].precision == [CEILING] * N_CASES
     table = render(results, event)
-    assert "| oracle | 0.600 (0.600-0.600) | 1.000 | 1.000 | 0 / 40 (0.0 %) |" in table
+    assert "| oracle | 0.600 (0.600-0.600) | 1.000 | 1.000 | 0 / 40 (0 %, 0-0) | 0 / 40 (0 %, 0-0) |" in table
     assert "| nothing |" in table and "3/5 = 0.6" in table and "distractors" in table
 
 
