@@ -95,12 +95,23 @@ class LexicalSpace:
         return self
 
     def _start(self, texts: Sequence[str]) -> Any:
-        """A fresh vectorizer with this space's parameters, after checking the corpus."""
+        """A fresh vectorizer with this space's parameters, after checking the corpus.
+
+        The default path (``char_wb``, ``min_df=1``, no ``max_features``, sublinear tf) uses
+        :class:`matcher.ngrams.CharWbTfidf`, the same matrix as scikit-learn's about twice as fast;
+        every other combination uses scikit-learn's ``TfidfVectorizer``.
+        """
         from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from matcher.ngrams import CharWbTfidf
 
         items = _texts(texts, "texts")
         if not any(t.strip() for t in items):
             raise ValueError("texts: fit needs at least one non-empty text")
+        default = isinstance(self.min_df, int) and self.min_df == 1 and self.max_features is None
+        if self.analyzer == "char_wb" and default and self.sublinear_tf:
+            self._vectorizer = CharWbTfidf(ngram_range=self.ngram_range)
+            return self._vectorizer
         self._vectorizer = TfidfVectorizer(
             analyzer=self.analyzer,
             ngram_range=self.ngram_range,
