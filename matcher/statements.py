@@ -214,7 +214,9 @@ class CharNgramSpace:
     (:class:`matcher.lsa.GramLSA`, ``n_iter`` power iterations) keeps every later product a
     dense BLAS call, which the walk-in path and the 1,300-person target need. ``fit`` keeps the
     vocabulary and basis, so a walk-in's statements land in the same space. Rows are
-    L2-normalised (zero for a text with no known n-gram).
+    L2-normalised (zero for a text with no known n-gram). Two power iterations, not four
+    (2026-12-03): the same precision@5 on the planted events within 0.003 (dev 0.106 / 0.107,
+    held-out 0.093 / 0.091 at 4 / 2) for about 100 ms less at 1,300 participants.
 
     Example:
         >>> space = CharNgramSpace(dims=2).fit(["kotihoito", "kotihoidon tuki", "ruokapalvelu"])
@@ -226,7 +228,7 @@ class CharNgramSpace:
         self,
         *,
         dims: int = 192,
-        n_iter: int = 4,
+        n_iter: int = 2,
         ngram_range: tuple[int, int] = (3, 5),
         random_state: int = 0,
     ):
