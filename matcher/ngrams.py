@@ -22,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from matcher.encoders.base import check_texts
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -129,16 +131,6 @@ def _word_grams(
     return vocabulary, matrix
 
 
-def _checked_texts(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("texts: give a list of strings, not one string")
-    items = list(texts)
-    for i, text in enumerate(items):
-        if not isinstance(text, str):
-            raise TypeError(f"texts[{i}]: expected str, got {type(text).__name__}")
-    return items
-
-
 class CharWbTfidf:
     """TF-IDF of character n-grams within word boundaries, as scikit-learn computes it.
 
@@ -175,14 +167,14 @@ class CharWbTfidf:
         if not self._fitted:
             raise RuntimeError("CharWbTfidf: call fit(corpus) before transform")
         min_n, max_n = _checked_range(self.ngram_range)
-        words, doc_words = _doc_words(_checked_texts(texts))
+        words, doc_words = _doc_words(check_texts(texts))
         _, word_grams = _word_grams(words, self.vocabulary_, min_n, max_n)
         return self._weighted(sp.csr_matrix(doc_words @ word_grams))
 
     def _fit_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Learn ``vocabulary_`` and ``idf_``; the (texts x n-grams) counts of ``texts``."""
         min_n, max_n = _checked_range(self.ngram_range)
-        items = _checked_texts(texts)
+        items = check_texts(texts)
         if not items:
             raise ValueError("texts: fit needs at least one text")
         words, doc_words = _doc_words(items)

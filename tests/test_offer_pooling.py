@@ -20,6 +20,20 @@ from matcher.statements import split_passages
 from tests.test_affinity import EMB, PHRASES
 
 
+def _bystanders() -> list[Profile]:
+    """Six third-sector profiles, each offering one phrase and needing the next: the event's background."""
+    return [
+        Profile(
+            id=f"x{k}",
+            organisation=f"X{k}",
+            sector="third_sector",
+            offers=(PHRASES[k],),
+            needs=(PHRASES[k + 1],),
+        )
+        for k in range(2, 8)
+    ]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     counts=st.lists(st.integers(1, 5), min_size=1, max_size=6),
@@ -75,16 +89,7 @@ def test_top_k_pooling_ranks_a_profile_with_three_good_offers_above_one_lucky_of
         sector="public",
         offers=(PHRASES[1] + " ja muuta", PHRASES[1] + " ja lisää", PHRASES[1] + " sekä tukea"),
     )
-    others = [
-        Profile(
-            id=f"x{k}",
-            organisation=f"X{k}",
-            sector="third_sector",
-            offers=(PHRASES[k],),
-            needs=(PHRASES[k + 1],),
-        )
-        for k in range(2, 8)
-    ]
+    others = _bystanders()
     people = [needer, lucky, steady, *others]
     config = AffinityConfig(lexical_weight=0.0, joined_weight=0.0, offer_top_k=3)
     comp = affinity(people, EMB, config).components["complementarity"]
@@ -116,16 +121,7 @@ def test_soft_pooling_rewards_a_second_good_offer_and_only_then() -> None:
         needs=(PHRASES[9],),
         offers=(PHRASES[1], PHRASES[1] + " ja muuta"),
     )
-    others = [
-        Profile(
-            id=f"x{k}",
-            organisation=f"X{k}",
-            sector="third_sector",
-            offers=(PHRASES[k],),
-            needs=(PHRASES[k + 1],),
-        )
-        for k in range(2, 8)
-    ]
+    others = _bystanders()
     people = [needer, one, two, *others]
     hard = affinity(people, EMB, AffinityConfig(lexical_weight=0.0, joined_weight=0.0)).components[
         "complementarity"
