@@ -2,9 +2,9 @@
 out (plain text and HTML from the Jinja2 templates of the reader's language, and for 1:1
 meetings with times an ``.ics`` attachment). Pure: no database, no network, no clock.
 
-Headers are written with the standard library's default policy (no SMTPUTF8): names and
-subjects with ä, ö and å go out as RFC 2047 encoded words, bodies as quoted-printable UTF-8,
-so the whole message is 7-bit ASCII and any server takes it.
+Headers are written without SMTPUTF8: names and subjects with ä, ö and å go out as RFC 2047
+encoded words (:mod:`api.mail.headers`), bodies as quoted-printable UTF-8, so the whole
+message is 7-bit ASCII and any server takes it.
 
 Example:
     >>> import datetime as dt
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ import jinja2
 
 from api.mail.calendar import METHOD, CalendarEntry, calendar_uid, ics
 from api.mail.content import Envelope, Links, MailContent, Meeting, Slot
+from api.mail.headers import fold_address, set_mailbox, set_text
 from api.mail.words import WORDS, Words
 from matcher.taxonomy import SECTOR_LABELS
 
@@ -205,9 +206,13 @@ def render_message(content: MailContent, links: Links, envelope: Envelope) -> Em
     the one-click unsubscribe (RFC 8058) in the headers and the body."""
     parts = render_parts(content, links, envelope)
     message = EmailMessage()
-    message["From"] = envelope.sender
-    message["To"] = mail_address(content.name, content.email)
-    message["Subject"] = parts.subject
+    sender_name, sender_address = parseaddr(envelope.sender)
+    if sender_name.isascii() or "@" not in sender_address:
+        message["From"] = envelope.sender
+    else:
+        message.set_raw("From", fold_address(header_name(sender_name), sender_address, field="From"))
+    set_mailbox(message, "To", mail_address(content.name, content.email))
+    set_text(message, "Subject", header_name(parts.subject))
     message["Date"] = format_datetime(envelope.date)
     message["Message-ID"] = envelope.message_id
     # A link is one token that cannot be folded; set raw, it is written as it is (under 998).
