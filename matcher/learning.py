@@ -126,15 +126,39 @@ def pair_features(profiles: Sequence[Profile], scores: NDArray[np.floating]) -> 
 
 def rescored_affinity(aff: Affinity, rescorer: FeedbackRescorer) -> Affinity:
     """``aff`` with its matrix replaced by the fitted ``rescorer``'s scores, ready for
-    :func:`matcher.suggest.suggest_from_affinity`.
+    :func:`matcher.suggest.suggest_from_affinity` (through :func:`rescaled_affinity`).
 
-    The learned log-odds are put on the hand-set scores' scale (same mean and spread over the
-    pairs that may be suggested), so the suggestion flow's costs (exposure, diversity), which
-    are in score units, keep their meaning. Excluded pairs stay ``-inf`` and the diagonal 0;
-    components, and so the reasons, are unchanged.
+    Components, and so the reasons, are unchanged.
     """
     n = len(aff.profiles)
     learned = rescorer.decision(pair_features(aff.profiles, aff.matrix).reshape(n * n, -1)).reshape(n, n)
+    return rescaled_affinity(aff, learned)
+
+
+def rescaled_affinity(aff: Affinity, learned: NDArray[np.floating]) -> Affinity:
+    """``aff`` with its matrix replaced by ``learned`` (any (n, n) pair scores), made symmetric and
+    put on the hand-set scores' scale (same mean and spread over the pairs that may be
+    suggested), so that the suggestion flow's costs (exposure, diversity), which are in score
+    units, keep their meaning. Excluded pairs stay ``-inf`` and the diagonal 0.
+
+    Example:
+        >>> from matcher.affinity import affinity_from_vectors
+        >>> from matcher.profile import Profile
+        >>> from matcher.statements import Vectors
+        >>> p = [Profile(id=i, organisation=i, sector=s, needs=("x",), offers=("y",))
+        ...      for i, s in zip("abc", ["private", "public", "third_sector"])]
+        >>> e = np.eye(3, dtype=np.float32)
+        >>> needs, offers = e[[0, 1, 2]], e[[1, 0, 0]]
+        >>> v = Vectors(needs, offers, np.zeros((3, 3), np.float32), joined_needs=needs, joined_offers=offers)
+        >>> aff = affinity_from_vectors(p, v)
+        >>> m = rescaled_affinity(aff, np.array([[0, 3, 1], [3, 0, 2], [1, 2, 0.0]])).matrix
+        >>> bool(m[0, 1] > m[1, 2] > m[0, 2]), bool(m[0, 1] == m[1, 0])
+        (True, True)
+    """
+    n = len(aff.profiles)
+    learned = np.asarray(learned, dtype=np.float64)
+    if learned.shape != (n, n):
+        raise ValueError(f"learned: need shape ({n}, {n}) for {n} profiles, got {learned.shape}")
     learned = (learned + learned.T) / 2
     allowed = np.isfinite(aff.matrix) & ~np.eye(n, dtype=bool)
     matrix = np.zeros((n, n), dtype=np.float32)
