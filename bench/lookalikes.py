@@ -41,6 +41,8 @@ N_PROVIDERS = 3
 N_DISTRACTORS = 2
 CEILING = N_PROVIDERS / K
 PATH = Path(__file__).resolve().parent / "data" / "lookalikes_fi.json"
+ENGLISH_PATH = PATH.with_name("lookalikes_en.json")
+"""The same cases in English (a translation made here), for the English-pairs bench."""
 MIN_WORDS, MAX_WORDS = 4, 20
 Lists = list[list[int]]
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -210,7 +212,7 @@ class LookalikeEvent:
     distractors: dict[int, frozenset[int]]
 
 
-def _profile(pid: str, o: Organisation) -> Profile:
+def _profile(pid: str, o: Organisation, language: str) -> Profile:
     return Profile(
         id=pid,
         organisation=o.name,
@@ -220,12 +222,13 @@ def _profile(pid: str, o: Organisation) -> Profile:
         offers=o.offers,
         needs=o.needs,
         themes=o.themes,
-        language="fi",
+        language=language,
     )
 
 
-def build_event(cases: Sequence[Case]) -> LookalikeEvent:
-    """One profile per organisation, case by case: the seeker, its providers, its distractors.
+def build_event(cases: Sequence[Case], language: str = "fi") -> LookalikeEvent:
+    """One profile per organisation, case by case: the seeker, its providers, its distractors
+    (every profile's ``language`` field is ``language``).
 
     Ids are ``{code}-seeker``, ``{code}-p1`` ... and ``{code}-d1`` ...; the order is the file's.
 
@@ -243,9 +246,9 @@ def build_event(cases: Sequence[Case]) -> LookalikeEvent:
     for case in cases:
         s = len(profiles)
         seekers.append(s)
-        profiles.append(_profile(f"{case.code}-seeker", case.seeker))
-        profiles += [_profile(f"{case.code}-p{i + 1}", o) for i, o in enumerate(case.providers)]
-        profiles += [_profile(f"{case.code}-d{i + 1}", o) for i, o in enumerate(case.distractors)]
+        profiles.append(_profile(f"{case.code}-seeker", case.seeker, language))
+        profiles += [_profile(f"{case.code}-p{i + 1}", o, language) for i, o in enumerate(case.providers)]
+        profiles += [_profile(f"{case.code}-d{i + 1}", o, language) for i, o in enumerate(case.distractors)]
         good[s] = frozenset(range(s + 1, s + 1 + len(case.providers)))
         distractors[s] = frozenset(range(s + 1 + len(case.providers), len(profiles)))
     return LookalikeEvent(profiles, tuple(seekers), good, distractors)
