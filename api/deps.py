@@ -24,7 +24,7 @@ from api.jobs import JobRunner
 from api.security import SCOPE_FEEDBACK, SCOPE_PAGE, InvalidTokenError, LinkClaims, LinkSigner
 from api.workflows.organisers import authenticate
 from api.workflows.scope import organises
-from api.workflows.scoring import load_encoder
+from api.workflows.scoring import settings_encoder
 from matcher import TextEncoder
 from models.access import Organiser
 from models.entities import Event, Person, Registration
@@ -207,7 +207,7 @@ def encoder_loader(request: Request) -> Callable[[], TextEncoder]:
         with state.encoder_lock:
             if state.encoder is None:
                 settings = state.settings
-                state.encoder = load_encoder(settings.model, cache_dir=settings.cache_dir)
+                state.encoder = settings_encoder(settings)
             encoder: TextEncoder = state.encoder
         return encoder
 

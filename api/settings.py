@@ -34,6 +34,13 @@ class Settings(BaseSettings):
         default=None,
         description="Embedding model: a backend name or a sentence-transformers directory/name.",
     )
+    english_pairs: bool = Field(
+        default=False,
+        description=(
+            "Also read need-offer pairs whose two statements are both English with MiniLM, as an even"
+            " mix with the main model (matcher.routing); needs the st extra."
+        ),
+    )
     cache_dir: Path = Field(
         default=Path.home() / ".cache" / "kohtaamo",
         description="Where embeddings and prepared model weights are kept between runs.",

@@ -39,7 +39,7 @@ from api.workflows.plan_rows import (
     write_csv,
 )
 from api.workflows.planning import odd_rule
-from api.workflows.scoring import load_encoder
+from api.workflows.scoring import settings_encoder
 from api.workflows.seating_rules import seat_marks
 from matcher import TextEncoder
 from models.plans import PlanKind
@@ -83,7 +83,7 @@ def parse_table_size(text: str) -> tuple[int, int]:
 
 def _encoder(model: str | None) -> TextEncoder:
     settings = get_settings()
-    return load_encoder(model if model is not None else settings.model, cache_dir=settings.cache_dir)
+    return settings_encoder(settings, model)
 
 
 def seat_event(

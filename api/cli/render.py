@@ -64,6 +64,7 @@ class ProgressEncoder:
         self.encoder = encoder
         self.progress = progress
         self.batch_size = batch_size
+        self.english = getattr(encoder, "english", None)  # passed on: see api.workflows.scoring
 
     @property
     def name(self) -> str:

@@ -27,7 +27,7 @@ from api.settings import get_settings
 from api.workflows.errors import FieldError
 from api.workflows.events import find_event
 from api.workflows.plans import people_of
-from api.workflows.scoring import load_encoder
+from api.workflows.scoring import settings_encoder
 from api.workflows.suggestions import compute_suggestions, suggestion_list
 from matcher.taxonomy import LANGUAGES
 from models.participation import participant_ids
@@ -43,7 +43,7 @@ def run_suggestions(
     ids = participant_ids(session, event_id, present_only=present_only)
     if len(ids) < 2:
         raise FieldError("--event", f"event {event_id} has {len(ids)} participant(s); at least 2 are needed")
-    encoder = load_encoder(model if model is not None else settings.model, cache_dir=settings.cache_dir)
+    encoder = settings_encoder(settings, model)
     with spinner(console) as progress:
         result = compute_suggestions(
             session=session,

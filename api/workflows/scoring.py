@@ -17,21 +17,72 @@ import numpy as np
 import numpy.typing as npt
 from sqlmodel import Session
 
+from api.settings import Settings
 from api.workflows.errors import FieldError
 from matcher import Embedder, Profile, TextEncoder, affinity
+from matcher.embed import english_minilm
+from matcher.routing import EnglishModel
 from models.profiles import event_profiles
 
 
-def load_encoder(model: str | None, *, cache_dir: Path | None) -> TextEncoder:
+class EventEncoder:
+    """The embedding model, and the English model that also reads English pairs when the
+    installation asks for it (``KOHTAAMO_ENGLISH_PAIRS``): a text encoder itself (it encodes
+    with the main model), so it goes wherever an encoder goes, and :func:`english_of` finds
+    the English model again at the two places that score pairs."""
+
+    def __init__(self, encoder: TextEncoder, english: EnglishModel | None = None) -> None:
+        self.encoder = encoder
+        self.english = english
+
+    @property
+    def name(self) -> str:
+        return self.encoder.name
+
+    @property
+    def dimension(self) -> int:
+        return self.encoder.dimension
+
+    def encode(self, texts: list[str]) -> Any:
+        return self.encoder.encode(texts)
+
+
+def english_of(encoder: TextEncoder) -> EnglishModel | None:
+    """The English model an encoder carries (:class:`EventEncoder`, or a wrapper such as the
+    command line's progress bar that passes ``english`` on), else ``None``."""
+    english = getattr(encoder, "english", None)
+    return english if isinstance(english, EnglishModel) else None
+
+
+def load_encoder(model: str | None, *, cache_dir: Path | None, english_pairs: bool = False) -> EventEncoder:
     """The embedding model by its registered name (``None``: the default), with the persistent
-    vector cache under ``cache_dir`` (``None``: the default folder). Weights load on first use."""
-    return Embedder(model, cache_dir=cache_dir)
+    vector cache under ``cache_dir`` (``None``: the default folder); with ``english_pairs``,
+    MiniLM for English pairs too (:func:`matcher.embed.english_minilm`; a clear error where the
+    ``st`` extra is missing). Weights load on first use."""
+    english = None
+    if english_pairs:
+        try:
+            english = english_minilm(cache_dir=cache_dir)
+        except RuntimeError as exc:
+            raise FieldError("KOHTAAMO_ENGLISH_PAIRS", f"{exc} (the st extra)") from exc
+    return EventEncoder(Embedder(model, cache_dir=cache_dir), english)
+
+
+def settings_encoder(settings: Settings, model: str | None = None) -> EventEncoder:
+    """:func:`load_encoder` as the installation's settings say (``model`` overrides
+    ``settings.model``, as the command line's ``--model`` does)."""
+    return load_encoder(
+        model if model is not None else settings.model,
+        cache_dir=settings.cache_dir,
+        english_pairs=settings.english_pairs,
+    )
 
 
 def score(profiles: Sequence[Profile], encoder: TextEncoder) -> npt.NDArray[np.float64]:
     """Affinity of every pair (``matcher.affinity``); colleagues score ``-inf``, which both
     planners treat as "never together"."""
-    return np.asarray(affinity(list(profiles), encoder).matrix, dtype=np.float64)
+    scores = affinity(list(profiles), encoder, english=english_of(encoder))
+    return np.asarray(scores.matrix, dtype=np.float64)
 
 
 def plan_inputs(

@@ -19,6 +19,7 @@ from api.workflows.errors import NotFoundError
 from api.workflows.events import require_event
 from api.workflows.feedback import met_pairs
 from api.workflows.learned_ranking import learned_ranking
+from api.workflows.scoring import english_of
 from api.workflows.tour_memory import TourMemory, place_follow_ups, tour_memory
 from matcher import Profile, SuggestConfig, Suggestion, TextEncoder, affinity, suggest, suggestion_violations
 from matcher.affinity import Affinity
@@ -114,7 +115,7 @@ def _suggest(
     if len(profiles) < 2:
         return []
     config = SuggestConfig()
-    scores = affinity(profiles, encoder, config.affinity, exclude=exclude)
+    scores = affinity(profiles, encoder, config.affinity, english=english_of(encoder), exclude=exclude)
     ranked = scores if rescorer is None else rescored_affinity(scores, rescorer)
     lists = suggest(profiles, k=k, exclude=exclude, affinity=ranked, config=config)
     if rescorer is not None:
