@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 from matcher import TablePlan, is_valid_table_plan, locked_from, plan_tables, table_plan_violations
 
+ITERATIONS = 5000
+"""The search budget of the brute-force comparisons (iterations, not seconds)."""
+
 
 def random_affinity(n: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
@@ -64,9 +67,10 @@ def independent_violations(rows, bounds, separate=None, pinned=None) -> int:
     ],
 )
 def test_single_round_finds_the_brute_force_optimum(n, bounds, seed):
+    # an iteration budget, not a time limit (ITERATIONS): a loaded machine cannot fail it
     a = random_affinity(n, seed)
     best = seating_scores(a, all_seatings(n, bounds)).max()
-    plan = plan_tables(a, bounds, seconds=0.3, seed=seed)
+    plan = plan_tables(a, bounds, seconds=60.0, max_iterations=ITERATIONS, seed=seed)
     assert plan.violations == ()
     assert plan.score == pytest.approx(best, abs=1e-6)
 
@@ -86,7 +90,7 @@ def test_twelve_people_in_three_tables_of_four_reach_the_optimum():
                 tuple(p for p in left if p not in second and p != left[0]),
             ]
             best = max(best, sum(a[i, j] for g in groups for i, j in itertools.combinations(g, 2)))
-    plan = plan_tables(a, bounds, seconds=0.5)
+    plan = plan_tables(a, bounds, seconds=60.0, max_iterations=ITERATIONS)
     assert plan.score == pytest.approx(best, abs=1e-6)
 
 
