@@ -12,34 +12,9 @@ from api.workflows import suggestions
 from api.workflows.errors import FieldError
 from api.workflows.scoring import EventEncoder, english_of, score, settings_encoder
 from api.workflows.tour_memory import TourMemory
-from matcher import Profile
 from matcher.embed import HashingEmbedder
 from matcher.routing import EnglishModel
-
-VOCABULARY = frozenset(
-    {"home", "care", "at", "night", "for", "older", "people", "meals", "school", "lunches"}
-)
-
-
-class Knowing:
-    """An English model that reads "night" and "home" as one topic and meals as another."""
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        rows = np.array([[1.0, 0.1] if ("home" in t or "night" in t) else [0.1, 1.0] for t in texts])
-        return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
-
-
-def _profiles() -> list[Profile]:
-    def p(pid: str, sector: str, needs: tuple[str, ...], offers: tuple[str, ...]) -> Profile:
-        return Profile(id=pid, organisation=pid, sector=sector, needs=needs, offers=offers)
-
-    return [
-        p("seeker", "public", ("home care at night",), ("school lunches",)),
-        p("right", "private", ("meals for older people",), ("night care at home",)),
-        p("wrong", "third_sector", ("home care",), ("meals for older people",)),
-        p("fi-a", "public", ("kotihoidon yöpartiointi",), ("kouluruokailu",)),
-        p("fi-b", "private", ("ikääntyneiden ateriapalvelu",), ("yöhoito kotona",)),
-    ]
+from tests.test_routing import VOCABULARY, Knowing, english_event
 
 
 def _encoders() -> tuple[EventEncoder, EventEncoder]:
@@ -69,7 +44,7 @@ def test_a_missing_english_model_is_one_clear_error(monkeypatch: pytest.MonkeyPa
 
 def test_plan_scores_route_english_pairs_only() -> None:
     plain, routed = _encoders()
-    before, after = score(_profiles(), plain), score(_profiles(), routed)
+    before, after = score(english_event(), plain), score(english_event(), routed)
     assert after[0, 1] > after[0, 2]  # the English model finds the night care at home
     assert not np.allclose(before[:3, :3], after[:3, :3])
 
@@ -87,7 +62,7 @@ def test_suggestions_route_english_pairs_and_the_progress_bar_keeps_the_model() 
 
     wrapped = ProgressEncoder(routed, Bar())  # type: ignore[arg-type]
     assert english_of(wrapped) is routed.english
-    lists = suggestions._suggest(_profiles(), 2, [], wrapped, TourMemory(), set())
-    unrouted = suggestions._suggest(_profiles(), 2, [], plain, TourMemory(), set())
+    lists = suggestions._suggest(english_event(), 2, [], wrapped, TourMemory(), set())
+    unrouted = suggestions._suggest(english_event(), 2, [], plain, TourMemory(), set())
     assert lists[0][0].target_id == "right"
     assert lists[0][0].score != pytest.approx(unrouted[0][0].score, abs=1e-4)

@@ -92,7 +92,10 @@ class Knowing:
         return _unit(np.array(rows))
 
 
-def _event() -> list[Profile]:
+def english_event() -> list[Profile]:
+    """Three English profiles, where the English model (:class:`Knowing`) finds the night care at home,
+    and two Finnish ones (shared with ``tests/test_english_pairs_setting.py``)."""
+
     def p(pid: str, sector: str, needs: tuple[str, ...], offers: tuple[str, ...]) -> Profile:
         return Profile(id=pid, organisation=pid, sector=sector, needs=needs, offers=offers)
 
@@ -106,7 +109,7 @@ def _event() -> list[Profile]:
 
 
 def test_routing_changes_english_pairs_and_leaves_the_others_alone() -> None:
-    profiles = _event()
+    profiles = english_event()
     config = AffinityConfig(lexical_weight=0.0, joined_weight=0.0)
     embedder = Embedder(HashingEmbedder(16), cache_dir=False)
     model = EnglishModel(Knowing(), VOCABULARY)
@@ -125,7 +128,7 @@ def test_routing_changes_english_pairs_and_leaves_the_others_alone() -> None:
 
 
 def test_only_english_texts_are_embedded_and_a_finnish_event_is_untouched() -> None:
-    finnish = [p for p in _event() if p.id.startswith("fi-")]
+    finnish = [p for p in english_event() if p.id.startswith("fi-")]
     statements = Statements.of(finnish)
     embedder = Embedder(HashingEmbedder(16), cache_dir=False)
     dense = affinity(finnish, embedder, AffinityConfig(lexical_weight=0.0)).scorer.dense
@@ -136,8 +139,11 @@ def test_only_english_texts_are_embedded_and_a_finnish_event_is_untouched() -> N
 
     routed, route = route_english(statements, dense, EnglishModel(Refusing(), VOCABULARY))
     assert routed is dense and not route.needs.any() and not route.offers.any()
-    english = Route.detect(Statements.of(_event()), EnglishModel(Refusing(), VOCABULARY))
-    assert english.texts(Statements.of(_event()))[:2] == ["home care at night", "meals for older people"]
+    english = Route.detect(Statements.of(english_event()), EnglishModel(Refusing(), VOCABULARY))
+    assert english.texts(Statements.of(english_event()))[:2] == [
+        "home care at night",
+        "meals for older people",
+    ]
 
 
 def test_minilm_vocabulary_holds_whole_english_words_only() -> None:
